@@ -1,0 +1,1 @@
+"""The content pipeline: ingest → sentences → findings → compose (drafts)."""

@@ -1,0 +1,238 @@
+"""config/bot.toml + environment → one validated, frozen Settings object.
+
+The config file never holds secrets (a value that looks like a token is refused); secrets come from the
+environment, see `bot.publish.credentials`. Every section rejects unknown keys so a typo is an error naming
+the key, not a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/bot.toml")
+
+# Shapes of real X / Facebook credentials: a config file containing one of these is refused.
+_TOKEN_PATTERNS = (
+    re.compile(r"AAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{20,}"),  # X app bearer token
+    re.compile(r"EAA[A-Za-z0-9]{40,}"),  # Facebook access token
+    re.compile(r"\b[0-9]{6,}-[A-Za-z0-9]{25,}\b"),  # X OAuth 1.0a access token
+)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSection(_Section):
+    timezone: str = "UTC"
+    content_dir: str = "content"
+    schedules_dir: str = "schedules"
+    var_dir: str = "var"
+    user_agent: str = "session-report-bot/0.1 (+https://github.com/; contact: comms office)"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+
+class LinksSection(_Section):
+    """UTM tagging of links back to the report; `{platform}` and `{event_slug}` are filled in."""
+
+    utm_source: str = "{platform}"
+    utm_medium: str = "social"
+    utm_campaign: str = "{event_slug}"
+    utm_content: str | None = None
+    text_fragments: bool = True
+
+
+class HashtagsSection(_Section):
+    x: tuple[str, ...] = ()
+    facebook: tuple[str, ...] = ()
+
+    @field_validator("x", "facebook")
+    @classmethod
+    def _tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in value:
+            if not re.fullmatch(r"#\w+", tag):
+                raise ValueError(f"{tag!r} is not a hashtag (expected '#Word')")
+        return value
+
+
+class TemplatesSection(_Section):
+    """Post templates. Placeholders: {title} {event} {finding} {url} {date} {hashtags} {part} {session}."""
+
+    x_announcement: str = "New report — {event}: {title} {url} {hashtags}"
+    x_highlight: str = "{finding} {url} {hashtags}"
+    facebook_intro: str = "Report from {event}: {title}"
+    facebook_findings_heading: str = "Key points:"
+    thread: bool = False
+
+
+class PricesSection(_Section):
+    """Estimated price per created post, in US dollars (X pay-per-use, see PLATFORMS.md)."""
+
+    x_post: float = Field(0.015, ge=0)
+    x_post_with_url: float = Field(0.20, ge=0)
+    facebook_post: float = Field(0.0, ge=0)
+
+
+class FacebookSection(_Section):
+    graph_version: str = "v24.0"
+    timeout_seconds: float = Field(20.0, gt=0)
+
+    @field_validator("graph_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not re.fullmatch(r"v\d+\.\d+", value):
+            raise ValueError(f"{value!r} is not a Graph API version like 'v24.0'")
+        return value
+
+
+class XSection(_Section):
+    timeout_seconds: float = Field(20.0, gt=0)
+
+
+class RetrySection(_Section):
+    attempts: int = Field(4, ge=1, le=20)
+    initial_seconds: float = Field(2.0, gt=0)
+    max_seconds: float = Field(300.0, gt=0)
+
+
+class RunnerSection(_Section):
+    """How `bot run` treats time: late posts within `grace_seconds` still go out, older ones are `missed`."""
+
+    grace_seconds: int = Field(3600, ge=0)
+    max_attempts: int = Field(5, ge=1)
+    poll_seconds: float = Field(30.0, gt=0)
+
+
+class PacingSection(_Section):
+    """Per-account budgets, from the documented platform limits (posts per window)."""
+
+    x_posts_per_15min: int = Field(100, ge=1)
+    x_posts_per_24h: int = Field(10_000, ge=1)
+    facebook_posts_per_hour: int = Field(200, ge=1)
+    min_gap_seconds: float = Field(0.0, ge=0)
+
+
+class Account(_Section):
+    """A publishing account. Secrets are never here: they come from BOT_<NAME>_* environment variables."""
+
+    name: str
+    platform: Literal["x", "facebook"]
+    page_id: str | None = None
+    auth: Literal["oauth1", "oauth2"] = "oauth1"
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
+            raise ValueError(f"account name {value!r} must be lower-case letters, digits, '-' or '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _page(self) -> Account:
+        if self.platform == "facebook" and not self.page_id:
+            raise ValueError(f"account {self.name!r}: a facebook account needs page_id")
+        return self
+
+    @property
+    def env_prefix(self) -> str:
+        """Prefix of this account's secret variables, e.g. BOT_JIIA_X_ for the account 'jiia-x'."""
+        return "BOT_" + re.sub(r"[^A-Z0-9]", "_", self.name.upper()) + "_"
+
+
+class Settings(_Section):
+    bot: BotSection = BotSection()
+    links: LinksSection = LinksSection()
+    hashtags: HashtagsSection = HashtagsSection()
+    templates: TemplatesSection = TemplatesSection()
+    prices: PricesSection = PricesSection()
+    facebook: FacebookSection = FacebookSection()
+    x: XSection = XSection()
+    retry: RetrySection = RetrySection()
+    runner: RunnerSection = RunnerSection()
+    pacing: PacingSection = PacingSection()
+    accounts: tuple[Account, ...] = ()
+    # Where the settings came from, for messages; not read from the file.
+    source: str = Field("<defaults>", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Settings:
+        names = [a.name for a in self.accounts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate account name(s): {', '.join(dupes)}")
+        return self
+
+    def account(self, name: str) -> Account:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.accounts) or "none configured"
+        raise ConfigError(f"unknown account {name!r} (known: {known})", source=self.source)
+
+    @property
+    def database_url(self) -> str:
+        """BOT_DATABASE_URL, or the embedded SQLite file under var/."""
+        return os.environ.get("BOT_DATABASE_URL") or f"sqlite:///{Path(self.bot.var_dir) / 'bot.sqlite3'}"
+
+
+def _refuse_tokens(text: str, source: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if any(p.search(line) for p in _TOKEN_PATTERNS):
+            raise ConfigError(
+                f"line {number} looks like an access token; secrets belong in the environment "
+                "(BOT_<ACCOUNT>_* variables or a private .env file), never in config files",
+                source=source,
+            )
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{where}: {message}"
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "<dict>") -> Settings:
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as error:
+        raise ConfigError(_describe(error), source=source) from None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and validate the config file (default config/bot.toml, or $BOT_CONFIG).
+
+    A missing default file means defaults; a missing explicitly named file is an error.
+    """
+    explicit = path is not None or "BOT_CONFIG" in os.environ
+    config_path = Path(path or os.environ.get("BOT_CONFIG") or DEFAULT_CONFIG)
+    if not config_path.exists():
+        if explicit:
+            raise ConfigError("config file not found", source=str(config_path))
+        return Settings()
+    text = config_path.read_text(encoding="utf-8")
+    _refuse_tokens(text, str(config_path))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", source=str(config_path)) from None
+    return settings_from_dict(data, source=str(config_path))
