@@ -129,6 +129,21 @@ class PacingSection(_Section):
     min_gap_seconds: float = Field(0.0, ge=0)
 
 
+class CardsSection(_Section):
+    """Quote cards (`bot card`): an optional logo (default: config/logo.png when that file exists) and the font
+    size range the finding is fitted into; a finding that does not fit at `min_font_size` is refused."""
+
+    logo: str | None = None
+    min_font_size: int = Field(30, ge=12, le=200)
+    max_font_size: int = Field(60, ge=12, le=200)
+
+    @model_validator(mode="after")
+    def _range(self) -> CardsSection:
+        if self.min_font_size > self.max_font_size:
+            raise ValueError(f"min_font_size {self.min_font_size} is above max_font_size {self.max_font_size}")
+        return self
+
+
 class Account(_Section):
     """A publishing account. Secrets are never here: they come from BOT_<NAME>_* environment variables."""
 
@@ -167,6 +182,7 @@ class Settings(_Section):
     retry: RetrySection = RetrySection()
     runner: RunnerSection = RunnerSection()
     pacing: PacingSection = PacingSection()
+    cards: CardsSection = CardsSection()
     accounts: tuple[Account, ...] = ()
     # Where the settings came from, for messages; not read from the file.
     source: str = Field("<defaults>", exclude=True)

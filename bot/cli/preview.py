@@ -1,1 +1,83 @@
-"""placeholder"""
+"""`bot preview` (static HTML page of the drafts or of the plan) and `bot card` (quote-card PNGs)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.context import AppContext, emit_json, pass_app
+
+
+@click.command("preview")
+@click.argument("report", required=False)
+@click.option("--plan", "plan", is_flag=True, help="Preview the campaigns in schedules/ as a calendar instead.")
+@click.option("--out", type=click.Path(), help="Directory (or .html file) to write; default var/preview/.")
+@click.option("--cards", is_flag=True, help="Also render quote cards and show them on the highlights.")
+@click.option("--top", type=click.IntRange(1, 20), default=3, show_default=True, help="Number of findings.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@click.option("--json", "as_json", is_flag=True, help="Print the file written and the counts as JSON.")
+@pass_app
+def preview_command(
+    app: AppContext,
+    report: str | None,
+    plan: bool,
+    out: str | None,
+    cards: bool,
+    top: int,
+    open_page: bool,
+    as_json: bool,
+) -> None:
+    """Write a self-contained HTML preview of REPORT's drafts (a content/*.md file or a slug), or --plan."""
+    import datetime as dt
+
+    from bot.errors import InputError
+    from bot.preview.html import preview_plan, preview_report
+
+    if bool(report) == plan:
+        raise InputError("give either a REPORT or --plan (not both)")
+    if plan:
+        path, count = preview_plan(app.settings, out, now=dt.datetime.now(dt.UTC))
+        summary = {"path": str(path), "posts": count}
+    else:
+        path, drafts = preview_report(report or "", app.settings, out, cards=cards, top=top)
+        summary = {
+            "path": str(path),
+            "posts": len(drafts),
+            "warnings": sum(len(d.warnings) for d in drafts),
+            "cost": round(sum(d.cost for d in drafts), 6),
+        }
+    if as_json:
+        emit_json(summary)
+    else:
+        app.console.print(f"wrote [bold]{path}[/bold] ({summary['posts']} posts) · {path.resolve().as_uri()}")
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+@click.command("card")
+@click.argument("report")
+@click.option("--finding", "rank", type=click.IntRange(1, 20), help="Only this finding (1 = best).")
+@click.option("--out", type=click.Path(), help="Directory, or a .png file for a single card; default var/cards/.")
+@click.option("--size", type=click.Choice(["x", "facebook", "both"]), default="both", show_default=True)
+@click.option("--top", type=click.IntRange(1, 20), default=3, show_default=True, help="Number of findings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
+@pass_app
+def card_command(
+    app: AppContext, report: str, rank: int | None, out: str | None, size: str, top: int, as_json: bool
+) -> None:
+    """Render a quote-card PNG per highlight of REPORT, sized for X (1200×675) and/or Facebook (1200×630)."""
+    from bot.content.compose import find_report_file
+    from bot.content.findings import rank_findings
+    from bot.content.markdown_io import load_report
+    from bot.preview.cards import write_cards
+
+    settings = app.settings
+    loaded = load_report(find_report_file(report, settings))
+    findings = rank_findings(loaded, top=max(top, rank or 0))
+    paths = write_cards(loaded, findings, settings, out, size=size, rank=rank)
+    if as_json:
+        emit_json({"cards": [str(p) for p in paths]})
+    else:
+        for path in paths:
+            app.console.print(f"wrote [bold]{path}[/bold]")

@@ -1,0 +1,241 @@
+"""Benchmark `bot run` against bare APScheduler with the same number of jobs.
+
+    .venv/bin/python bench/bench_runner.py [--posts 10000] [--window-posts 1000] [--window 10]
+
+Measures, each beside the same figure for bare APScheduler 3.x (BlockingScheduler + SQLAlchemyJobStore on
+SQLite, a no-op `module:function` job per post) as a ratio:
+  * start-up: process start → first claim of a due post, and → scheduler ready with all wake-up jobs
+    (10,000 pending rows); the peer's figure is process start → its first job running;
+  * lateness of firing (real clock): `--window-posts` posts due a few seconds ahead, spread over `--window`
+    seconds, among the 10,000 pending; lateness = posted_at − due_at (bot) / run time − scheduled (peer);
+  * peak memory: VmHWM (peak RSS) of the process.
+Targets: start-up < 2 s, p99 lateness < 1 s, memory < 150 MB. Not a test: it uses the real clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CONFIG = """
+[bot]
+var_dir = "{var}"
+[pacing]
+x_posts_per_15min = 1000000
+x_posts_per_24h = 1000000
+facebook_posts_per_hour = 1000000
+[runner]
+grace_seconds = 3600
+poll_seconds = 30
+[[accounts]]
+name = "bench-x"
+platform = "x"
+[[accounts]]
+name = "bench-fb"
+platform = "facebook"
+page_id = "1"
+"""
+
+PEER = textwrap.dedent("""
+    import datetime as dt, sys, time, os, json, threading
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.events import EVENT_JOB_EXECUTED
+    T0 = time.time()
+    url, plan_file, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    plan = json.load(open(plan_file))
+    lateness, first = [], []
+    from bot.ledger.db import make_engine  # the same SQLite settings as the bot (WAL, synchronous=NORMAL)
+    scheduler = BlockingScheduler(jobstores={{"default": SQLAlchemyJobStore(engine=make_engine(url))}},
+        job_defaults={{"misfire_grace_time": 3600, "coalesce": True}}, timezone=dt.UTC)
+    def done(event):
+        lateness.append((dt.datetime.now(dt.UTC) - event.scheduled_run_time).total_seconds())
+        if not first:
+            first.append(time.time() - T0)
+            print("FIRST", first[0], flush=True)
+        if len(lateness) >= expected:
+            print("LATENESS", json.dumps(lateness), flush=True)
+            print("HWM", open("/proc/self/status").read().split("VmHWM:")[1].split()[0], flush=True)
+            threading.Thread(target=scheduler.shutdown, kwargs={{"wait": False}}).start()
+    scheduler.add_listener(done, EVENT_JOB_EXECUTED)
+    for i, due in enumerate(plan):
+        scheduler.add_job("{noop}", "date", run_date=dt.datetime.fromisoformat(due), id=f"post-{{i}}", args=[i],
+                          replace_existing=True)
+    scheduler.start()
+""")
+
+
+def noop(post_id: int) -> None:
+    """The peer's job: does nothing."""
+
+
+def make_ledger(tmp: Path, dues: list[dt.datetime]) -> str:
+    from sqlalchemy import insert
+
+    from bot.ledger.db import open_ledger
+    from bot.ledger.models import Post
+
+    url = f"sqlite:///{tmp / 'ledger.sqlite3'}"
+    factory = open_ledger(url)
+    now = dt.datetime.now(dt.UTC)
+    rows = [dict(key=f"bench:{i}", campaign="bench", report="r", account="bench-x" if i % 2 else "bench-fb",
+                 platform="x" if i % 2 else "facebook", kind="highlight", payload={"text": f"bench post {i}"},
+                 content_hash="h", due_at=due, status="pending", part_index=0, attempts=0,
+                 requires_approval=False, created_at=now, updated_at=now) for i, due in enumerate(dues)]
+    with factory() as session:
+        session.execute(insert(Post), rows)
+        session.commit()
+    return url
+
+
+def bot_cmd() -> list[str]:
+    return [sys.executable, "-m", "bot"]
+
+
+def hwm_mb(pid: int) -> float:
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", text).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def run_bot(tmp: Path, url: str, expected_posted: int, timeout: float = 120) -> dict[str, float]:
+    """Start `bot run` (long-running), time its start-up from its JSON log, wait for `expected_posted`."""
+    from bot.ledger.claims import status_counts
+    from bot.ledger.db import open_ledger
+
+    (tmp / "bot.toml").write_text(CONFIG.format(var=tmp / "var"))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BOT_")}, "BOT_CONFIG": str(tmp / "bot.toml"),
+           "BOT_DATABASE_URL": url, "BOT_DRYRUN_JOURNAL": str(tmp / "journal.jsonl"), "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([*bot_cmd(), "--log-json", "run", "--runner-name", "bench"], env=env, cwd=tmp,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    figures: dict[str, float] = {}
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "first_claim" not in figures and '"status": "sending"' in line:
+            figures["first_claim"] = time.perf_counter() - start
+        if "scheduler ready" in line:
+            figures["ready"] = time.perf_counter() - start
+            break
+    threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep draining: a full pipe blocks the bot
+    factory = open_ledger(url)
+    deadline = time.monotonic() + timeout
+    while status_counts(factory).get("posted", 0) < expected_posted and time.monotonic() < deadline:
+        time.sleep(0.2)
+    figures["memory_mb"] = hwm_mb(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    figures["exit_code"] = proc.returncode
+    return figures
+
+
+def run_peer(tmp: Path, dues: list[dt.datetime]) -> dict[str, object]:
+    plan = tmp / "plan.json"
+    plan.write_text(json.dumps([d.isoformat() for d in dues]))
+    script = tmp / "peer.py"
+    script.write_text(PEER.format(noop="bench.bench_runner:noop"))
+    expected = sum(1 for d in dues if d <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10))
+    out = subprocess.run([sys.executable, str(script), f"sqlite:///{tmp / 'peer.sqlite3'}", str(plan), str(expected)],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    figures: dict[str, object] = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        figures[key] = json.loads(value)
+    return figures
+
+
+def time_plan() -> float | None:
+    """Wall time of `bot plan --json` on the project's own campaigns (median of 3 runs), if it exists."""
+    import shutil
+
+    if importlib.util.find_spec("bot.schedule.plan") is None:
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        for name in ("config", "content", "schedules"):
+            shutil.copytree(ROOT / name, Path(d) / name)
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("BOT_")},
+               "BOT_DATABASE_URL": f"sqlite:///{d}/plan.sqlite3"}
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run([*bot_cmd(), "plan", "--json"], cwd=d, env=env, capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+
+def quantiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--window-posts", type=int, default=200)
+    parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument("--lead", type=float, default=6.0, help="seconds before the window opens")
+    args = parser.parse_args()
+    from bot.ledger.db import open_ledger
+    from bot.ledger.models import Post
+
+    # 1. start-up, with one post already due among `posts` pending ones.
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        now = dt.datetime.now(dt.UTC)
+        dues = [now - dt.timedelta(seconds=1)] + [now + dt.timedelta(hours=1, seconds=i) for i in range(args.posts - 1)]
+        bot_start = run_bot(tmp, make_ledger(tmp, dues), expected_posted=1)
+        peer_start = run_peer(tmp, dues[:1] + dues[1:])
+    # 2. lateness and memory: `window_posts` due soon, spread over `window` seconds, among `posts` pending.
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        opens = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=args.lead)
+        step = args.window / args.window_posts
+        soon = [opens + dt.timedelta(seconds=i * step) for i in range(args.window_posts)]
+        later = [opens + dt.timedelta(hours=1, seconds=i) for i in range(args.posts - args.window_posts)]
+        url = make_ledger(tmp, soon + later)
+        bot_late = run_bot(tmp, url, expected_posted=args.window_posts)
+        with open_ledger(url)() as session:
+            lateness = [(p.posted_at - p.due_at).total_seconds() for p in session.query(Post).filter(Post.status == "posted")]
+        opens = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=args.lead)
+        soon = [opens + dt.timedelta(seconds=i * step) for i in range(args.window_posts)]
+        later = [opens + dt.timedelta(hours=1, seconds=i) for i in range(args.posts - args.window_posts)]
+        peer_late = run_peer(tmp, soon + later)
+    bot_med, bot_p99 = quantiles(lateness)
+    peer_med, peer_p99 = quantiles(peer_late["LATENESS"])  # type: ignore[arg-type]
+    peer_mem = max(int(peer_start["HWM"]), int(peer_late["HWM"])) / 1024  # type: ignore[call-overload]
+    bot_mem = max(bot_start["memory_mb"], bot_late["memory_mb"])
+    rows = [
+        ("start-up to first claim (s)", bot_start.get("first_claim", float("nan")), peer_start["FIRST"], 2.0),
+        ("start-up to all jobs ready (s)", bot_start.get("ready", float("nan")), peer_start["FIRST"], 2.0),
+        ("lateness median (s)", bot_med, peer_med, None),
+        ("lateness p99 (s)", bot_p99, peer_p99, 1.0),
+        ("peak memory (MB)", bot_mem, peer_mem, 150.0),
+    ]
+    print(f"bench_runner: {args.posts} pending posts, {args.window_posts} due within {args.window:g} s; "
+          "publisher: dry-run transport")
+    print(f"{'figure':34} {'bot run':>10} {'bare APScheduler':>17} {'ratio':>7} {'target':>8}")
+    for name, ours, peer, target in rows:
+        ratio = ours / peer if peer else float("nan")  # type: ignore[operator]
+        verdict = "" if target is None else ("ok" if ours < target else "MISSED")
+        print(f"{name:34} {ours:10.3f} {peer:17.3f} {ratio:7.2f} {verdict:>8}")
+    plan_time = time_plan()
+    print("bot plan (project campaigns, whole process): " + ("absent" if plan_time is None else f"{plan_time:.3f} s"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Make text fit a length limit without cutting words, and fill post templates.
+
+Shortening cuts only at a clause boundary (after `,` `;` `:` or a dash, or `、` in Japanese) or a word boundary
+(whitespace; in text without spaces, between characters but never inside a run of Latin letters or digits such
+as "G20" or "2024"), drops dangling words like "and"/"the", and ends with "…". Names such as "Japan-US-ROK" or
+"U.S." contain no whitespace, so they are never split. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+ELLIPSIS = "…"
+TEMPLATE_PLACEHOLDERS = ("title", "event", "finding", "url", "date", "hashtags", "part", "session")
+_TEMPLATE_KEYS = ("x_announcement", "x_highlight", "facebook_intro", "facebook_findings_heading")
+_DANGLING = frozenset(
+    "a an and as at but by for from in including into its of on or such than that the their to which while with".split()
+)
+_DANGLING_PHRASE = re.compile(r"\s(?:in addition|as well as|due to|in order|such as|as a|with due)$", re.IGNORECASE)
+_ORPHAN_SEPARATOR = re.compile(r"([—–:])\s*[:,]")  # "New report — : Title" when {event} is empty
+_CLAUSE_END = re.compile(r"(?:[,;:](?=\s)|\s[—–]\s|[、，；：。！？])")
+_HIRAGANA = re.compile(r"[\u3041-\u309f、，。]")
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_TRIM = " \t\n,;:—–-、，；：。([{\"'“‘「『（"
+_CLAUSE_PREFERENCE = 0.8  # a clause cut wins if it keeps at least this share of the best word cut
+
+
+def check_templates(settings: Settings) -> None:
+    """Raise ConfigError naming `templates.<key>` when a template uses an unknown or malformed placeholder."""
+    known = ", ".join("{" + p + "}" for p in TEMPLATE_PLACEHOLDERS)
+    for key in _TEMPLATE_KEYS:
+        template = getattr(settings.templates, key)
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        except ValueError as error:
+            raise ConfigError(f"templates.{key}: bad template ({error})", source=settings.source) from None
+        for name in fields:
+            if name not in TEMPLATE_PLACEHOLDERS:
+                shown = "{" + name + "}" if name else "{} (positional)"
+                raise ConfigError(
+                    f"templates.{key}: unknown placeholder {shown} (known: {known})", source=settings.source
+                )
+
+
+def render(template: str, values: Mapping[str, object]) -> str:
+    """Fill a (checked) template; empty values leave no double spaces or blank edges behind."""
+    filled = template.format_map(
+        {name: "" if values.get(name) is None else values[name] for name in TEMPLATE_PLACEHOLDERS}
+    )
+    lines = [_ORPHAN_SEPARATOR.sub(r"\1", re.sub(r"[ \t]{2,}", " ", line)).strip() for line in filled.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _word_cuts(text: str) -> list[int]:
+    """Offsets where the text may be cut: before whitespace; in Japanese text also where a run of hiragana
+    (particles, verb endings) meets kanji, katakana or Latin — roughly a phrase (bunsetsu) boundary."""
+    cuts = {m.start() for m in _SPACE.finditer(text)}
+    if _CJK.search(text):
+        cuts |= {
+            i
+            for i in range(1, len(text))
+            if _HIRAGANA.match(text[i - 1])
+            and not _HIRAGANA.match(text[i])
+            and not text[i].isspace()
+            and not _is_mark(text[i])
+        }
+    return sorted(cuts)
+
+
+def _char_cuts(text: str) -> list[int]:
+    """Last resort for text without spaces: between any two characters, but never inside a run of Latin
+    letters or digits ("G20", "2024") nor before a combining mark."""
+    return [
+        i
+        for i in range(1, len(text))
+        if not (text[i - 1].isascii() and text[i - 1].isalnum() and text[i].isascii() and text[i].isalnum())
+        and not text[i].isspace()
+        and not _is_mark(text[i])
+    ]
+
+
+def _is_mark(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char).startswith("M") or char in "\u200d\ufe0f"
+
+
+def _clause_cuts(text: str) -> list[int]:
+    return [m.end() for m in _CLAUSE_END.finditer(text)]
+
+
+def _cut(text: str, at: int) -> str:
+    """`text[:at]`, without trailing punctuation or dangling words ("and", "in addition"), plus the ellipsis."""
+    head = text[:at].rstrip(_TRIM)
+    while True:
+        words = head.rsplit(None, 1)
+        phrase = _DANGLING_PHRASE.search(head)
+        if phrase:
+            head = head[: phrase.start()].rstrip(_TRIM)
+        elif len(words) == 2 and words[1].lower() in _DANGLING:
+            head = words[0].rstrip(_TRIM)
+        else:
+            return head + ELLIPSIS if head else ""
+
+
+def _longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> str:
+    for at in sorted(cuts, reverse=True):
+        candidate = _cut(text, at)
+        if candidate and fits(candidate):
+            return candidate
+    return ""
+
+
+def shorten(text: str, fits: Callable[[str], bool]) -> str | None:
+    """`text` itself if it fits, else the longest clause- or word-boundary cut ending in "…" that fits, or
+    None when not even one word fits. `fits` judges the candidate (e.g. rendered into its post)."""
+    text = text.strip()
+    if fits(text):
+        return text
+    by_word = _longest_fitting(text, _word_cuts(text), fits)
+    if not by_word and _CJK.search(text):
+        by_word = _longest_fitting(text, _char_cuts(text), fits)
+    by_clause = _longest_fitting(text, _clause_cuts(text), fits)
+    if by_clause and len(by_clause) >= _CLAUSE_PREFERENCE * len(by_word):
+        return by_clause
+    return by_word or None

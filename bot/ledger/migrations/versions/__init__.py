@@ -1,0 +1,1 @@
+"""Ledger schema revisions, oldest first (each file's `down_revision` names the one before it)."""

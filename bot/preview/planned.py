@@ -1,0 +1,84 @@
+"""Mock-ups of planned posts (`bot.schedule.plan.PlannedPost`) for the plan preview.
+
+A planned post carries its payload as it will be sent: {"text", "link", "media"} for a post, or
+{"repost_of", "mode", "text"?} for a repost (a retweet has no text of its own). The report it comes from is
+loaded once per slug for the link preview card; a report that cannot be read just gets a plainer card.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.errors import InputError
+from bot.preview.calendar import campaign_name, local_time, status_of
+from bot.preview.views import PostView, link_card, link_details, media_view, segments
+
+if TYPE_CHECKING:
+    from bot.content.report import Report
+    from bot.settings import Settings
+
+_LIMITS = {"x": 280, "facebook": 63206}
+
+
+class ReportLookup:
+    """Reports by slug, each loaded at most once; None when the file is missing or broken."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.loaded: dict[str, Report | None] = {}
+
+    def __call__(self, slug: str | None) -> Report | None:
+        if not slug:
+            return None
+        if slug not in self.loaded:
+            from bot.content.markdown_io import load_report
+
+            try:
+                self.loaded[slug] = load_report(Path(self.settings.bot.content_dir) / f"{slug}.md")
+            except InputError:
+                self.loaded[slug] = None
+        return self.loaded[slug]
+
+
+def _parts(payload: dict[str, Any]) -> list[str]:
+    text = str(payload.get("text") or "")
+    if text:
+        return [text]
+    if payload.get("repost_of"):
+        return [f"↻ {payload.get('mode') or 'repost'} of {payload['repost_of']}"]
+    return [""]
+
+
+def planned_view(number: int, post: Any, zone: ZoneInfo, report: Report | None = None) -> PostView:
+    """A PostView of a planned post; media are embedded when the card files already exist."""
+    from bot.content.draft import Media
+
+    payload: dict[str, Any] = dict(getattr(post, "payload", None) or {})
+    link = payload.get("link")
+    media = [m if isinstance(m, Media) else Media(**m) for m in payload.get("media") or []]
+    platform = str(post.platform)
+    kind = str(getattr(post, "kind", ""))
+    name = {"x": "X", "facebook": "Facebook"}.get(platform, platform)
+    rank = getattr(post, "finding_rank", None)
+    part = int(getattr(post, "part_index", 0) or 0)
+    label = f"{name} · {kind}" + (f" #{rank}" if rank else "") + (f" · part {part + 1}" if part else "")
+    return PostView(
+        number=number,
+        platform=platform,
+        kind=kind,
+        label=f"{label} · {campaign_name(post)}",
+        parts=[segments(text) for text in _parts(payload)],
+        length=int(getattr(post, "weighted_length", 0) or 0),
+        limit=_LIMITS.get(platform, 0),
+        link=link_details(link) if link else None,
+        deep_link=None,
+        card=link_card(report, link) if link and (platform == "facebook" or not media) else None,
+        cost=float(getattr(post, "cost", 0.0) or 0.0),
+        warnings=list(getattr(post, "warnings", ()) or ()),
+        media=[media_view(m) for m in media],
+        account=str(getattr(post, "account", "")),
+        when=f"{local_time(post, zone):%Y-%m-%d %H:%M %Z}",
+        status=status_of(post),
+    )

@@ -1,0 +1,1 @@
+"""Scheduling: campaigns → ledger rows (plan), and the runner that publishes due posts."""

@@ -1,0 +1,286 @@
+"""Campaigns as code: parse and validate `schedules/*.toml` into `Campaign` objects.
+
+Every problem is an InputError (ConfigError, exit 2) that names the file and the field, e.g.
+`schedules/x.toml: highlights.daily_at: '25:00' is not a time (HH:MM)`. Nothing is half-loaded.
+
+Local times are read in the campaign's time zone (IANA name, default `[bot] timezone`):
+- a time that does not exist (the hour skipped when clocks go forward, e.g. 02:30 on 2026-03-08 in
+  America/New_York) is an error;
+- a time that exists twice (the hour repeated when clocks go back, e.g. 01:30 on 2026-11-01 in New York)
+  is read as its FIRST occurrence (fold=0, the earlier UTC instant, still on summer time).
+
+The time `"now"` (announcement `at`, highlights `start` with `every_minutes`) is resolved when planning: it
+is meant for demos (`make demo`), where posts must be due at once. Such a campaign moves with the clock,
+so each `bot schedule` re-times its unpublished posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigError
+from bot.schedule.localtime import NOW, local_datetime, parse_date, parse_time, resolve_local
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+_NAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CampaignSection(_Strict):
+    name: str | None = Field(None, pattern=_NAME_PATTERN, max_length=80)
+    report: str = Field(min_length=1)
+    timezone: str | None = None
+    accounts: tuple[str, ...] = Field(min_length=1)
+    approval: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("an account is listed twice")
+        return value
+
+
+class AnnouncementSection(_Strict):
+    at: dt.datetime | str
+    thread: bool = False  # X: post the announcement as a numbered thread (announcement + findings)
+
+    _at = field_validator("at", mode="before")(lambda cls, v: local_datetime(v))
+
+
+class HighlightsSection(_Strict):
+    """N findings, one per slot. Cadence: `daily_at` from `start` (a date), or `every_minutes` from `start`
+    (a local date-time or "now"), or explicit `times`."""
+
+    count: int | None = Field(None, ge=1, le=50)
+    start: dt.date | dt.datetime | str | None = None
+    daily_at: dt.time | None = None
+    every_days: int = Field(1, ge=1, le=365)
+    every_minutes: int | None = Field(None, ge=0, le=100_000)
+    times: tuple[dt.datetime | str, ...] | None = None
+
+    _daily = field_validator("daily_at", mode="before")(lambda cls, v: parse_time(v))
+    _times = field_validator("times", mode="before")(
+        lambda cls, v: tuple(local_datetime(t) for t in v) if isinstance(v, list) else v
+    )
+
+    @model_validator(mode="after")
+    def _cadence(self) -> HighlightsSection:
+        chosen = [k for k in ("daily_at", "every_minutes", "times") if getattr(self, k) is not None]
+        if len(chosen) != 1:
+            raise ValueError("give exactly one cadence: daily_at, every_minutes or times")
+        if self.times is not None:
+            if NOW in self.times:
+                raise ValueError("times: 'now' is only allowed as announcement.at or highlights.start")
+            if self.count is not None and self.count > len(self.times):
+                raise ValueError(f"count {self.count} is more than the {len(self.times)} times given")
+            return self
+        if self.count is None:
+            raise ValueError("count is required with daily_at or every_minutes")
+        if self.start is None:
+            raise ValueError("start is required with daily_at or every_minutes")
+        return self
+
+    @property
+    def slots(self) -> int:
+        return self.count if self.count is not None else len(self.times or ())
+
+
+class RepostsSection(_Strict):
+    """Evergreen rotation of the campaign's best highlights after they were first posted."""
+
+    cron: str
+    min_gap_days: float = Field(14, ge=0)
+    max_cycles: int = Field(1, ge=1, le=20)
+    until: dt.date
+    best: int | None = Field(None, ge=1)
+    x_mode: Literal["retweet", "text"] = "retweet"
+
+    _until = field_validator("until", mode="before")(lambda cls, v: parse_date(v))
+
+    @field_validator("cron")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a crontab expression (min hour day month weekday): {error}") from None
+        return value
+
+
+class CampaignFile(_Strict):
+    campaign: CampaignSection
+    announcement: AnnouncementSection | None = None
+    highlights: HighlightsSection | None = None
+    reposts: RepostsSection | None = None
+
+    @model_validator(mode="after")
+    def _something_to_post(self) -> CampaignFile:
+        if self.announcement is None and self.highlights is None:
+            raise ValueError("a campaign needs an [announcement] or [highlights] section")
+        return self
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One validated campaign file. Times are kept local; `resolve` turns them into UTC instants."""
+
+    name: str
+    source: str
+    report: str
+    timezone: str
+    accounts: tuple[str, ...]
+    approval: bool
+    announcement: AnnouncementSection | None
+    highlights: HighlightsSection | None
+    reposts: RepostsSection | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolve(self, local: dt.datetime, field: str) -> dt.datetime:
+        """A naive local time in this campaign's zone → aware datetime (see the module doc for DST)."""
+        return resolve_local(local, self.zone, source=self.source, field=field)
+
+    def announcement_time(self, now: dt.datetime) -> dt.datetime | None:
+        if self.announcement is None:
+            return None
+        at = self.announcement.at
+        return _now_in(now, self.zone) if at == NOW else self.resolve(at, "announcement.at")  # type: ignore[arg-type]
+
+    def highlight_times(self, now: dt.datetime) -> list[dt.datetime]:
+        """The local time of each highlight slot, in order."""
+        section = self.highlights
+        if section is None:
+            return []
+        if section.times is not None:
+            fixed = [t for t in section.times if isinstance(t, dt.datetime)]  # "now" is refused at load
+            return [self.resolve(t, f"highlights.times[{i}]") for i, t in enumerate(fixed)][: section.slots]
+        if section.every_minutes is not None:
+            start = _now_in(now, self.zone) if section.start == NOW else self._start_datetime(section.start)
+            step = dt.timedelta(minutes=section.every_minutes)
+            # Wall-clock arithmetic in UTC: "every 30 minutes" stays 30 real minutes across a DST change.
+            return [(start.astimezone(dt.UTC) + i * step).astimezone(self.zone) for i in range(section.slots)]
+        first = _start_date(section.start, self.source)
+        days = [first + dt.timedelta(days=i * section.every_days) for i in range(section.slots)]
+        daily_at: dt.time = section.daily_at  # type: ignore[assignment]  # the cadence check guarantees it
+        return [self.resolve(dt.datetime.combine(d, daily_at), f"highlights.daily_at ({d})") for d in days]
+
+    def _start_datetime(self, value: Any) -> dt.datetime:
+        try:
+            local = local_datetime(value.isoformat() if isinstance(value, dt.date) else value)
+        except ValueError as error:
+            raise ConfigError(f"highlights.start: {error}", source=self.source) from None
+        return self.resolve(local, "highlights.start")  # type: ignore[arg-type]
+
+
+def _now_in(now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    return now.astimezone(zone)  # exactly `now`: rounding down would make the post already past
+
+
+def _start_date(value: Any, source: str) -> dt.date:
+    if value == NOW:
+        raise ConfigError("highlights.start: 'now' needs every_minutes, not daily_at", source=source)
+    try:
+        return value.date() if isinstance(value, dt.datetime) else parse_date(value)
+    except ValueError as error:
+        raise ConfigError(f"highlights.start: {error}", source=source) from None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-")) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        return f"{where}: unknown key"
+    if first["type"] == "missing":
+        return f"{where}: required"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+def parse_campaign(path: Path, settings: Settings) -> Campaign:
+    """Read and validate one campaign file against the settings (accounts) and content/ (report)."""
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML: {error}", source=source) from None
+    try:
+        parsed = CampaignFile.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error), source=source) from None
+    section = parsed.campaign
+    known = {a.name for a in settings.accounts}
+    for index, account in enumerate(section.accounts):
+        if account not in known:
+            names = ", ".join(sorted(known)) or "none configured"
+            raise ConfigError(f"campaign.accounts[{index}]: unknown account {account!r} (known: {names})",
+                              source=source)
+    report_file = Path(settings.bot.content_dir) / f"{section.report}.md"
+    if not report_file.is_file():
+        raise ConfigError(f"campaign.report: no report {report_file} (run `bot ingest` first)", source=source)
+    name = section.name or path.stem
+    if not re.match(_NAME_PATTERN, name):
+        raise ConfigError(f"campaign.name: {name!r} must be lower-case letters, digits, '.', '-' or '_'", source=source)
+    campaign = Campaign(
+        name=name, source=source, report=section.report,
+        timezone=section.timezone or settings.bot.timezone, accounts=section.accounts, approval=section.approval,
+        announcement=parsed.announcement, highlights=parsed.highlights, reposts=parsed.reposts,
+    )
+    _check_times(campaign)
+    return campaign
+
+
+def _check_times(campaign: Campaign) -> None:
+    """Resolve every fixed time now, so a DST gap or a bad start is reported at load time, not when posting."""
+    probe = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # any instant: only "now" depends on it
+    campaign.announcement_time(probe)
+    times = campaign.highlight_times(probe)
+    if campaign.reposts is not None and times and campaign.reposts.until < times[-1].date():
+        raise ConfigError("reposts.until: before the last highlight", source=campaign.source)
+
+
+def load_campaigns(settings: Settings, directory: str | Path | None = None) -> list[Campaign]:
+    """Every `*.toml` in the schedules directory (default `[bot] schedules_dir`), sorted by file name.
+
+    Raises ConfigError naming the file and field on the first problem, or two files with one campaign name.
+    """
+    folder = Path(directory if directory is not None else settings.bot.schedules_dir)
+    if not folder.is_dir():
+        return []
+    campaigns: list[Campaign] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        campaign = parse_campaign(path, settings)
+        if campaign.name in seen:
+            raise ConfigError(f"campaign.name: {campaign.name!r} is also used by {seen[campaign.name]}",
+                              source=str(path))
+        seen[campaign.name] = str(path)
+        campaigns.append(campaign)
+    return campaigns
+

@@ -1,0 +1,254 @@
+"""Campaigns → planned posts: exactly what will be sent, where and when. Pure: writes nothing.
+
+Keys are stable so re-applying a campaign finds the same ledger rows:
+`{campaign}:{account}:{kind}:{slot}:{part}` where slot is 0 for the announcement, the finding rank for a
+highlight and `{rank}.{cycle}` for a repost (`a.{cycle}` when the announcement is repeated).
+
+Highlights skip findings already posted for the same report and account by ANOTHER campaign (their own
+posted rows keep their keys). Posts due before `now` are not planned anew (`Plan.past`): the sync leaves
+existing rows alone and does not create missing ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.schedule.reposts import RotationSource, content_hash, rotation, rotation_payload
+
+if TYPE_CHECKING:
+    from bot.content.draft import Draft
+    from bot.schedule.campaign import Campaign
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+Posted = dict[tuple[str, str], dict[int, str | None]]  # (report, account) → {finding_rank: campaign}
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    """One post (or thread part) as it will be stored in the ledger and sent."""
+
+    key: str
+    campaign: str
+    report: str
+    account: str
+    platform: str
+    kind: str  # announcement | highlight | repost
+    finding_rank: int | None
+    part_index: int
+    payload: dict[str, Any]  # {"text", "link", "media": [...]} or {"repost_of", "mode"?, "text"?}
+    due_at: dt.datetime  # UTC
+    local_time: dt.datetime  # in the campaign's zone
+    timezone: str
+    requires_approval: bool
+    weighted_length: int
+    cost: float
+    content_hash: str
+
+    @property
+    def report_slug(self) -> str:
+        return self.report
+
+    @property
+    def text(self) -> str:
+        return str(self.payload.get("text") or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["due_at"] = self.due_at.isoformat()
+        data["local_time"] = self.local_time.isoformat()
+        return data
+
+
+@dataclass
+class Plan:
+    posts: list[PlannedPost] = field(default_factory=list)  # due at or after `now`
+    past: list[PlannedPost] = field(default_factory=list)  # due before `now`
+    warnings: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # campaigns whose every post is in the past
+
+    @property
+    def total_cost(self) -> float:
+        return round(sum(p.cost for p in self.posts), 6)
+
+
+def read_posted(settings: Settings) -> Posted:
+    """Highlights already posted, from the ledger if it exists (read-only: never creates the database)."""
+    from bot.ledger.store import open_existing_store
+
+    store = open_existing_store(settings)
+    if store is None:
+        return {}
+    try:
+        return store.posted_highlights()
+    finally:
+        store.session_factory.kw["bind"].dispose()
+
+
+def make_plan(
+    campaigns: Sequence[Campaign], settings: Settings, *, now: dt.datetime, posted: Posted | None = None
+) -> Plan:
+    """Plan every campaign; `posted` defaults to what the ledger says was already posted."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    posted = read_posted(settings) if posted is None else posted
+    plan = Plan()
+    for campaign in campaigns:
+        wanted = _CampaignPlanner(campaign, settings, now, posted, plan.warnings).posts()
+        future = [p for p in wanted if p.due_at >= now]
+        past = [p for p in wanted if p.due_at < now]
+        if wanted and not future:
+            plan.stale.append(campaign.name)
+        elif past:
+            plan.warnings.append(f"{campaign.name}: {len(past)} post(s) due before now are not planned")
+        plan.posts += future
+        plan.past += past
+    plan.posts.sort(key=lambda p: (p.due_at, p.key))
+    for warning in plan.warnings:
+        log.debug(warning)
+    return plan
+
+
+def plan_posts(
+    campaigns: Sequence[Campaign],
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    posted: Posted | None = None,
+    include_past: bool = False,
+) -> list[PlannedPost]:
+    """The posts the campaigns want from `now` on (with `include_past`, also those already due)."""
+    plan = make_plan(campaigns, settings, now=now, posted=posted)
+    return plan.posts + plan.past if include_past else plan.posts
+
+
+class _CampaignPlanner:
+    """Plans one campaign account by account: announcement, highlights, then their reposts."""
+
+    def __init__(self, campaign: Campaign, settings: Settings, now: dt.datetime, posted: Posted,
+                 warnings: list[str]) -> None:
+        self.campaign = campaign
+        self.settings = settings
+        self.now = now
+        self.warnings = warnings
+        self.skip = {
+            account: {rank for rank, owner in posted.get((campaign.report, account), {}).items()
+                      if owner != campaign.name}
+            for account in campaign.accounts
+        }
+
+    def posts(self) -> list[PlannedPost]:
+        drafts = self._drafts()
+        planned: list[PlannedPost] = []
+        for account in self.campaign.accounts:
+            platform = self.settings.account(account).platform
+            planned += self._account(account, platform, [d for d in drafts if d.platform == platform])
+        return planned
+
+    def _drafts(self) -> list[Draft]:
+        from bot.content.compose import draft_report
+
+        c = self.campaign
+        platforms = sorted({self.settings.account(a).platform for a in c.accounts})
+        slots = c.highlights.slots if c.highlights else 0
+        top = max(1, slots + max((len(s) for s in self.skip.values()), default=0))
+        thread = c.announcement.thread if c.announcement else False
+        return draft_report(c.report, self.settings, platforms=platforms, thread=thread, top=top)
+
+    def _account(self, account: str, platform: str, drafts: list[Draft]) -> list[PlannedPost]:
+        out: list[PlannedPost] = []
+        sources: list[RotationSource] = []
+        announce_at = self.campaign.announcement_time(self.now)
+        announcement = _pick_announcement(drafts, thread=bool(self.campaign.announcement and
+                                                              self.campaign.announcement.thread))
+        if announce_at is not None and announcement is not None:
+            for part, text in enumerate(announcement.parts):
+                out.append(self._post(account, platform, "announcement", "0", part, announcement, text, announce_at))
+            sources.append(RotationSource(out[0].key, announce_at, announcement))
+        highlights = self._highlights(account, platform, drafts, out)
+        if highlights:
+            sources = highlights
+        if self.campaign.reposts is not None:
+            best = self.campaign.reposts.best
+            out += self._reposts(account, platform, sources[:best] if best else sources)
+        return out
+
+    def _highlights(self, account: str, platform: str, drafts: list[Draft],
+                    out: list[PlannedPost]) -> list[RotationSource]:
+        times = self.campaign.highlight_times(self.now)
+        if not times:
+            return []
+        candidates = sorted((d for d in drafts if d.kind == "highlight" and d.finding_rank not in self.skip[account]),
+                            key=lambda d: d.finding_rank or 0)
+        if not candidates:
+            reason = ("its findings were already posted" if self.skip[account]
+                      else f"{platform} carries the findings in its announcement")
+            self.warnings.append(f"{self.campaign.name}: no highlight posts for {account}: {reason}")
+            return []
+        if len(candidates) < len(times):
+            self.warnings.append(f"{self.campaign.name}: {account}: only {len(candidates)} finding(s) left "
+                                 f"for {len(times)} highlight slots")
+        sources = []
+        for draft, when in zip(candidates, times, strict=False):
+            post = self._post(account, platform, "highlight", str(draft.finding_rank), 0, draft, draft.text, when)
+            out.append(post)
+            sources.append(RotationSource(post.key, when, draft))
+        return sources
+
+    def _reposts(self, account: str, platform: str, sources: list[RotationSource]) -> list[PlannedPost]:
+        section = self.campaign.reposts
+        assert section is not None
+        posts = []
+        for slot in rotation(sources, section, self.campaign.zone):
+            rank = slot.source.draft.finding_rank
+            payload = rotation_payload(platform, slot.source, slot.cycle, section.x_mode)
+            name = f"{rank if rank is not None else 'a'}.{slot.cycle}"
+            posts.append(self._make(account, platform, "repost", name, 0, rank, payload, slot.due_at))
+        return posts
+
+    def _post(self, account: str, platform: str, kind: str, slot: str, part: int, draft: Draft, text: str,
+              when: dt.datetime) -> PlannedPost:
+        payload = {
+            "text": text,
+            "link": draft.link if part == 0 else None,
+            "media": [asdict(m) for m in draft.media] if part == 0 else [],
+        }
+        return self._make(account, platform, kind, slot, part, draft.finding_rank, payload, when)
+
+    def _make(self, account: str, platform: str, kind: str, slot: str, part: int, rank: int | None,
+              payload: dict[str, Any], when: dt.datetime) -> PlannedPost:
+        c = self.campaign
+        length, cost = measure(platform, payload, self.settings)
+        return PlannedPost(
+            key=f"{c.name}:{account}:{kind}:{slot}:{part}", campaign=c.name, report=c.report, account=account,
+            platform=platform, kind=kind, finding_rank=rank, part_index=part, payload=payload,
+            due_at=when.astimezone(dt.UTC), local_time=when.astimezone(c.zone), timezone=c.timezone,
+            requires_approval=c.approval, weighted_length=length, cost=cost, content_hash=content_hash(payload),
+        )
+
+
+def _pick_announcement(drafts: list[Draft], *, thread: bool) -> Draft | None:
+    """The thread draft when asked for (and the platform has one), else the single/digest announcement."""
+    announcements = [d for d in drafts if d.kind == "announcement"]
+    threads = [d for d in announcements if d.meta.get("form") == "thread"]
+    singles = [d for d in announcements if d.meta.get("form") != "thread"]
+    if thread and threads:
+        return threads[0]
+    return singles[0] if singles else None
+
+
+def measure(platform: str, payload: dict[str, Any], settings: Settings) -> tuple[int, float]:
+    """Weighted length and estimated price of one post (a retweet has no text and costs a plain post)."""
+    from bot.content.textcount import length_for
+    from bot.content.urlmatch import find_urls
+    from bot.publish.capabilities import capabilities_for
+
+    caps = capabilities_for(platform, settings)
+    text = str(payload.get("text") or "")
+    linked = bool(find_urls(text)) or (caps.link_field and bool(payload.get("link") or payload.get("repost_of")))
+    price = caps.price_per_post_with_url if linked else caps.price_per_post
+    return length_for(text, caps.counting) if text else 0, round(price, 6)

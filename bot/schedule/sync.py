@@ -1,0 +1,164 @@
+"""Planned posts → ledger rows: make the ledger match the campaign files, in one transaction.
+
+Rules (why: the ledger is the truth about what went out, the files are the truth about what should):
+- a wanted post with no row is created (`draft` when its campaign needs approval, else `pending`);
+- a `draft`/`pending` row whose content, time, account or approval differs is updated; an approved post
+  whose content changed goes back to `draft` (it must be approved again), a change of time keeps approval;
+- a `draft`/`pending` campaign row nobody wants any more (campaign removed or edited) is `cancelled`;
+- rows in any other status (sending, posted, failed, cancelled, ...) are never touched, and one-off
+  reposts (`bot repost`, campaign NULL) are not the sync's business;
+- a wanted post already due (before `now`) is not created, and an existing row for it is left alone.
+Running the sync twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.ledger.models import Post
+
+if TYPE_CHECKING:
+    from bot.ledger.store import Ledger
+    from bot.schedule.plan import Plan, PlannedPost
+    from bot.settings import Settings
+
+OPEN = ("draft", "pending")
+_COMPARED = ("report", "account", "platform", "kind", "finding_rank", "part_index", "content_hash", "due_at",
+             "requires_approval")
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    unchanged: int = 0
+    skipped_past: int = 0  # wanted but already due and not in the ledger: not created
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "cancelled": self.cancelled,
+                "unchanged": self.unchanged, "skipped_past": self.skipped_past}
+
+
+def sync_ledger(
+    target: Ledger | sessionmaker[Session], planned: Iterable[PlannedPost], *, now: dt.datetime
+) -> SyncResult:
+    """Apply `planned` (every campaign's posts, past ones included) to the ledger; see the module doc."""
+    from bot.ledger.claims import write_transaction
+
+    factory = target if isinstance(target, sessionmaker) else target.session_factory
+    wanted = {p.key: p for p in planned}
+    counts = dict.fromkeys(("created", "updated", "cancelled", "unchanged", "skipped_past"), 0)
+    with write_transaction(factory) as session:
+        rows = _campaign_rows(session, wanted)
+        for key, post in wanted.items():
+            row = rows.get(key)
+            if row is None:
+                if post.due_at < now:
+                    counts["skipped_past"] += 1
+                    continue
+                session.add(_new_row(post, now))
+                counts["created"] += 1
+            elif row.status in OPEN and post.due_at >= now and _differs(row, post):
+                _update(row, post, now)
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        for key, row in rows.items():
+            if key not in wanted and row.campaign is not None and row.status in OPEN:
+                row.status, row.updated_at = "cancelled", now
+                row.last_error = "no longer in the campaign files"
+                counts["cancelled"] += 1
+        session.flush()
+        _link_threads(session, wanted)
+    return SyncResult(**counts)
+
+
+def _campaign_rows(session: Session, wanted: dict[str, PlannedPost]) -> dict[str, Post]:
+    """Every campaign row (locked on PostgreSQL, so a runner's claim cannot interleave), plus wanted keys."""
+    query = select(Post).where(Post.campaign.is_not(None))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Post)
+    rows = {row.key: row for row in session.scalars(query)}
+    missing = [k for k in wanted if k not in rows]
+    for start in range(0, len(missing), 500):
+        for row in session.scalars(select(Post).where(Post.key.in_(missing[start:start + 500]))):
+            rows[row.key] = row
+    return rows
+
+
+def _values(post: PlannedPost) -> dict[str, Any]:
+    return {
+        "campaign": post.campaign, "report": post.report, "account": post.account, "platform": post.platform,
+        "kind": post.kind, "finding_rank": post.finding_rank, "part_index": post.part_index,
+        "payload": post.payload, "content_hash": post.content_hash, "due_at": post.due_at,
+        "requires_approval": post.requires_approval,
+    }
+
+
+def _new_row(post: PlannedPost, now: dt.datetime) -> Post:
+    return Post(key=post.key, status="draft" if post.requires_approval else "pending", attempts=0,
+                created_at=now, updated_at=now, **_values(post))
+
+
+def _differs(row: Post, post: PlannedPost) -> bool:
+    return any(getattr(row, name) != getattr(post, name) for name in _COMPARED)
+
+
+def _update(row: Post, post: PlannedPost, now: dt.datetime) -> None:
+    content_changed = row.content_hash != post.content_hash
+    if post.requires_approval and (content_changed or not row.requires_approval):
+        row.status = "draft"
+    elif not post.requires_approval:
+        row.status = "pending"
+    for name, value in _values(post).items():
+        setattr(row, name, value)
+    row.updated_at = now
+
+
+def _link_threads(session: Session, wanted: dict[str, PlannedPost]) -> None:
+    """Point every later thread part at its head (part 0 of the same key prefix)."""
+    parts = [p for p in wanted.values() if p.part_index > 0]
+    if not parts:
+        return
+    heads = {p.key.rsplit(":", 1)[0] for p in parts}
+    head_ids = {
+        key.rsplit(":", 1)[0]: post_id
+        for key, post_id in session.execute(select(Post.key, Post.id).where(Post.key.in_([f"{h}:0" for h in heads])))
+    }
+    for row in session.scalars(select(Post).where(Post.key.in_([p.key for p in parts]), Post.status.in_(OPEN))):
+        head = head_ids.get(row.key.rsplit(":", 1)[0])
+        if head is not None and row.thread_head_id != head:
+            row.thread_head_id = head
+
+
+def apply_campaigns(settings: Settings, *, now: dt.datetime, directory: str | None = None) -> tuple[SyncResult, Plan]:
+    """`bot schedule`: load and plan every campaign, then sync the ledger (created if missing).
+
+    A campaign whose every post is already due and which has no row in the ledger is refused (ConfigError
+    naming its file): it is almost certainly a date typo. A finished campaign (rows exist) is fine.
+    """
+    from bot.errors import ConfigError
+    from bot.ledger.store import open_store
+    from bot.schedule.campaign import load_campaigns
+    from bot.schedule.plan import make_plan
+
+    campaigns = load_campaigns(settings, directory)
+    ledger = open_store(settings)
+    try:
+        plan = make_plan(campaigns, settings, now=now, posted=ledger.posted_highlights())
+        for campaign in campaigns:
+            if campaign.name in plan.stale and not ledger.list_posts(campaign=campaign.name):
+                last = max(p.local_time for p in plan.past if p.campaign == campaign.name)
+                raise ConfigError(f"every post of campaign {campaign.name!r} is in the past (the last at "
+                                  f"{last:%Y-%m-%d %H:%M %Z}); fix its dates or remove the file",
+                                  source=campaign.source)
+        return sync_ledger(ledger, plan.posts + plan.past, now=now), plan
+    finally:
+        ledger.session_factory.kw["bind"].dispose()
