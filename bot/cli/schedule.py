@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 _STATUS_STYLE = {"failed": "bold red", "unconfirmed": "bold red", "missed": "yellow", "expired": "yellow",
                  "draft": "cyan", "sending": "magenta", "posted": "green"}
+_dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+                           help="Campaign folder (default: [bot] schedules_dir, i.e. schedules/).")
 _now_option = click.option("--now", "now_text", metavar="TIME", hidden=True,
                            help="Pretend it is TIME (ISO-8601; tests and demos).")
 
@@ -43,17 +45,18 @@ def _zone(app: AppContext) -> Any:
 @click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the plan as an iCalendar file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@_dir_option
 @_now_option
 @pass_app
 def plan_command(app: AppContext, campaign_name: str | None, ics_path: Path | None, as_json: bool,
-                 now_text: str | None) -> None:
+                 directory: str | None, now_text: str | None) -> None:
     """Show what the campaigns in schedules/ will post, and when. Changes nothing."""
     from bot.errors import InputError
     from bot.schedule.campaign import load_campaigns
     from bot.schedule.plan import make_plan
 
     now = _now(app, now_text)
-    campaigns = load_campaigns(app.settings)
+    campaigns = load_campaigns(app.settings, directory)
     if campaign_name is not None:
         campaigns = [c for c in campaigns if c.name == campaign_name]
         if not campaigns:
@@ -100,13 +103,15 @@ def _print_plan(app: AppContext, plan: Plan) -> None:
 # ── bot schedule ────────────────────────────────────────────────────────────────────────────────────
 @click.command("schedule")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@_dir_option
 @_now_option
 @pass_app
-def schedule_command(app: AppContext, as_json: bool, now_text: str | None) -> None:
-    """Apply the campaigns to the ledger: create, update and cancel unpublished posts to match schedules/."""
+def schedule_command(app: AppContext, as_json: bool, directory: str | None, now_text: str | None) -> None:
+    """Apply the campaigns to the ledger: create, update and cancel unpublished posts to match schedules/
+    (or --dir): the ledger mirrors that folder, so a campaign missing from it has its pending posts cancelled."""
     from bot.schedule.sync import apply_campaigns
 
-    result, plan = apply_campaigns(app.settings, now=_now(app, now_text))
+    result, plan = apply_campaigns(app.settings, now=_now(app, now_text), directory=directory)
     if as_json:
         emit_json({**result.as_dict(), "warnings": plan.warnings})
         return
