@@ -45,6 +45,7 @@ class CampaignSection(_Strict):
     timezone: str | None = None
     accounts: tuple[str, ...] = Field(min_length=1)
     approval: bool = False
+    cards: bool = False
 
     @field_validator("timezone")
     @classmethod
@@ -159,6 +160,7 @@ class Campaign:
     announcement: AnnouncementSection | None
     highlights: HighlightsSection | None
     reposts: RepostsSection | None
+    cards: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -251,6 +253,7 @@ def parse_campaign(path: Path, settings: Settings) -> Campaign:
         name=name, source=source, report=section.report,
         timezone=section.timezone or settings.bot.timezone, accounts=section.accounts, approval=section.approval,
         announcement=parsed.announcement, highlights=parsed.highlights, reposts=parsed.reposts,
+        cards=section.cards,
     )
     _check_times(campaign)
     return campaign

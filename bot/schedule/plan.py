@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.schedule.reposts import RotationSource, content_hash, rotation, rotation_payload
@@ -157,7 +158,19 @@ class _CampaignPlanner:
         slots = c.highlights.slots if c.highlights else 0
         top = max(1, slots + max((len(s) for s in self.skip.values()), default=0))
         thread = c.announcement.thread if c.announcement else False
-        return draft_report(c.report, self.settings, platforms=platforms, thread=thread, top=top)
+        drafts = draft_report(c.report, self.settings, platforms=platforms, thread=thread, top=top)
+        return self._with_cards(drafts, top) if c.cards else drafts
+
+    def _with_cards(self, drafts: list[Draft], top: int) -> list[Draft]:
+        """`cards = true`: each highlight carries its quote card (finding as alt text), rendered into
+        var/cards/. Rendering is deterministic, so re-planning rewrites the same bytes and the same payload."""
+        from bot.content.findings import rank_findings
+        from bot.content.markdown_io import load_report
+        from bot.preview.cards import attach_cards
+
+        report = load_report(Path(self.settings.bot.content_dir) / f"{self.campaign.report}.md")
+        cards_dir = Path(self.settings.bot.var_dir) / "cards"
+        return attach_cards(drafts, report, rank_findings(report, top=top), self.settings, cards_dir)
 
     def _account(self, account: str, platform: str, drafts: list[Draft]) -> list[PlannedPost]:
         out: list[PlannedPost] = []
