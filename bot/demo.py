@@ -36,7 +36,9 @@ every_minutes = 0
 def _step(title: str, argv: list[str]) -> None:
     sys.stdout.write(f"\n── {title}\n   $ bot {' '.join(argv)}\n")
     sys.stdout.flush()
-    bot(argv)
+    code = bot(argv)
+    if code:
+        sys.exit(code)
 
 
 def run_demo() -> None:

@@ -11,8 +11,16 @@ _secret_values: set[str] = set()
 
 
 def register_secrets(values: Iterable[str]) -> None:
-    """Remember secret values so any log line that contains one is masked (defence in depth)."""
-    _secret_values.update(v for v in values if v and len(v) >= 4)
+    """Remember secret values so any log line that contains one is masked (defence in depth).
+
+    Their URL-encoded forms too: an OAuth header or a form body carries the value percent-encoded, and a
+    platform error that quotes the request back would otherwise slip through."""
+    from urllib.parse import quote, quote_plus
+
+    for value in values:
+        if value and len(value) >= 4:
+            encoded = quote(value, safe="")
+            _secret_values.update({value, encoded, quote_plus(value), quote(encoded, safe="")})
 
 
 def mask_secrets(text: str) -> str:

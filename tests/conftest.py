@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Registered once here, for every test module (a module importing it as well would stop pytest rewriting its asserts).
+pytest_plugins = ["tests.ledger_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE_REPORT_TXT = SHARED / "reports" / "tgd5-part3-2-future-of-international-security.txt"

@@ -1,5 +1,5 @@
-"""Ledger fixtures shared by the ledger, sync and runner tests (import them into a test module, or list this
-module in conftest's `pytest_plugins`).
+"""Ledger fixtures shared by the ledger, sync and runner tests: registered once for the whole suite by
+`pytest_plugins` in tests/conftest.py (do not import the fixtures into a test module as well).
 
 `ledger_url` runs a test once on a fresh SQLite file and once on PostgreSQL (BOT_TEST_POSTGRES_URL, e.g.
 postgresql+psycopg://postgres@127.0.0.1:5432/test; skipped when unset). Each PostgreSQL test gets a schema

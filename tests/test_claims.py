@@ -11,8 +11,6 @@ from bot.ledger import claims
 from bot.ledger.claims import Outcome
 from tests.runner_support import T0, add_post, add_thread, factory, get  # noqa: F401
 
-pytest_plugins = ("tests.ledger_fixtures",)  # the ledger_url fixture (SQLite, and PostgreSQL when set)
-
 MIN = dt.timedelta(minutes=1)
 
 

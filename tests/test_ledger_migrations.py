@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from bot.ledger.db import MIGRATIONS_DIR, SCHEMA_HEAD, current_revision, head_revision, make_engine, migrate
 from bot.ledger.models import Base, Post
 
-pytest_plugins = ("tests.ledger_fixtures",)  # the ledger_url and ledger fixtures
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

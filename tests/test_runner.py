@@ -24,8 +24,6 @@ from tests.runner_support import (  # noqa: F401
     sent_texts,
 )
 
-pytest_plugins = ("tests.ledger_fixtures",)  # the ledger_url fixture (SQLite, and PostgreSQL when set)
-
 
 def reached(error):
     error.reached = True

@@ -13,8 +13,6 @@ from bot.ledger.models import Post
 from bot.ledger.store import Ledger, open_existing_store, open_store, post_summary
 from bot.settings import settings_from_dict
 
-pytest_plugins = ("tests.ledger_fixtures",)  # the ledger_url and ledger fixtures
-
 UTC = dt.UTC
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=UTC)
 

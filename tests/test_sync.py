@@ -15,8 +15,6 @@ from bot.schedule.sync import SyncResult, sync_ledger
 from bot.settings import Settings, load_settings
 from tests.plan_support import ANNOUNCE_AND_3, campaign_file, use_fake_drafts
 
-pytest_plugins = ("tests.ledger_fixtures",)  # the ledger_url and ledger fixtures
-
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=UTC)
 

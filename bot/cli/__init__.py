@@ -74,12 +74,14 @@ def cli(ctx: click.Context, config_path: str | None, log_json: bool, verbose: in
     ctx.obj = AppContext(config_path=config_path, log_json=log_json, verbosity=verbose)
 
 
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the CLI, mapping the bot's errors to one line and an exit code."""
     from bot.errors import BotError
 
     try:
-        return cli.main(args=argv, prog_name="bot", standalone_mode=False)
+        # In non-standalone mode click returns `ctx.exit(code)` codes (and commands' return values).
+        result = cli.main(args=argv, prog_name="bot", standalone_mode=False)
+        return result if isinstance(result, int) else 0
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 # Libraries that log request headers/URLs at DEBUG (tweepy logs the Bearer header, urllib3 Graph URLs with the
-# token): if anyone turns their logging on, known secret values are masked in their records too.
-_CHATTY_LOGGERS = ("tweepy.client", "urllib3.connectionpool", "requests_oauthlib.oauth1_auth", "facebook")
+# token, oauthlib the consumer key and token in its signature base string): if anyone turns their logging on,
+# known secret values are masked in their records too.
+_CHATTY_LOGGERS = ("tweepy.client", "urllib3.connectionpool", "requests_oauthlib.oauth1_auth", "facebook",
+                   "oauthlib.oauth1.rfc5849")
 
 
 class _MaskLibraryRecords(logging.Filter):
