@@ -31,6 +31,7 @@ _HIRAGANA = re.compile(r"[\u3041-\u309f、，。]")
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _TRIM = " \t\n,;:—–-、，；：。([{\"'“‘「『（"
+_URL_LIKE = re.compile(r"\.[^\W\d_]{2}")  # a dot before two letters: no URL (whose length X fixes) without one
 _CLAUSE_PREFERENCE = 0.8  # a clause cut wins if it keeps at least this share of the best word cut
 
 
@@ -113,19 +114,57 @@ def _cut(text: str, at: int) -> str:
 
 
 def _longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> str:
-    for at in sorted(cuts, reverse=True):
+    """The candidate of the latest cut that fits (empty candidates never count), or "".
+
+    Found by binary search rather than trying the cuts latest first: a later cut keeps a longer prefix, and a
+    post's length grows with its text, so along the cuts the candidates go from "too long" to "fits" once. Two
+    things can break that order, and then the cuts are tried one by one as before: a URL (X counts any URL as
+    23, so a cut inside one can shorten the count), impossible without a dot before two letters (the least
+    a top-level domain needs); and an empty candidate (nothing left once dangling words are dropped)."""
+    ordered = sorted(cuts, reverse=True)
+    if _URL_LIKE.search(text):
+        return _first_fitting(text, ordered, fits)
+    low, high = 0, len(ordered)  # the first fitting candidate's index lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        candidate = _cut(text, ordered[middle])
+        if not candidate:
+            return _first_fitting(text, ordered[low:], fits)
+        if fits(candidate):
+            high = middle
+        else:
+            low = middle + 1
+    return _cut(text, ordered[low]) if low < len(ordered) else ""
+
+
+def _first_fitting(text: str, ordered: list[int], fits: Callable[[str], bool]) -> str:
+    for at in ordered:
         candidate = _cut(text, at)
         if candidate and fits(candidate):
             return candidate
     return ""
 
 
+def _remembered(fits: Callable[[str], bool]) -> Callable[[str], bool]:
+    """`fits` that judges each distinct candidate once: clause and word cuts often yield the same text."""
+    judged: dict[str, bool] = {}
+
+    def remembered(candidate: str) -> bool:
+        if candidate not in judged:
+            judged[candidate] = fits(candidate)
+        return judged[candidate]
+
+    return remembered
+
+
 def shorten(text: str, fits: Callable[[str], bool]) -> str | None:
     """`text` itself if it fits, else the longest clause- or word-boundary cut ending in "…" that fits, or
-    None when not even one word fits. `fits` judges the candidate (e.g. rendered into its post)."""
+    None when not even one word fits. `fits` judges the candidate (e.g. rendered into its post); it must
+    accept every shorter candidate when it accepts a longer one (true of any length limit)."""
     text = text.strip()
     if fits(text):
         return text
+    fits = _remembered(fits)
     by_word = _longest_fitting(text, _word_cuts(text), fits)
     if not by_word and _CJK.search(text):
         by_word = _longest_fitting(text, _char_cuts(text), fits)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -59,10 +60,35 @@ class TextCount:
 def _emoji_clusters(text: str) -> dict[int, int]:
     """Start offset → length of each grapheme cluster that X draws as one emoji."""
     found: dict[int, int] = {}
+    if not _EMOJI_START.search(text):  # no cluster can start with an emoji: skip the slow grapheme walk
+        return found
     for match in _GRAPHEME.finditer(text):
         if _EMOJI_START.match(match.group()):
             found[match.start()] = match.end() - match.start()
     return found
+
+
+@lru_cache(maxsize=8)
+def _uniform_ranges(config: CountingConfig) -> tuple[int, regex.Pattern[str]] | None:
+    """(weight, pattern of the characters outside the ranges) when every range has the same weight, so a run
+    of text weighs `weight × length + (default − weight) × characters outside`: no loop per character."""
+    weights = {weight for _, _, weight in config.ranges}
+    if len(weights) != 1:
+        return None
+    inside = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, _ in config.ranges)
+    return weights.pop(), regex.compile(f"[^{inside}]")
+
+
+def _plain_weight(run: str, config: CountingConfig) -> int:
+    """Weight of text that holds no URL or emoji, the same as the sum of `_char_weight` over its characters."""
+    if not run:
+        return 0
+    uniform = _uniform_ranges(config)
+    if uniform is None:
+        return sum(_char_weight(ord(char), config) for char in run)
+    weight, outside = uniform
+    heavy = len(outside.findall(run))
+    return weight * len(run) + (config.default_weight - weight) * heavy
 
 
 def _char_weight(code_point: int, config: CountingConfig) -> int:
@@ -83,18 +109,19 @@ def count_text(text: str, config: CountingConfig = V3) -> TextCount:
     weighted = 0
     invalid = False
     offset = 0
-    while offset < len(normalized):
-        if offset in url_at:
+    for start in sorted(url_at.keys() | emoji_at.keys()):  # URLs and emoji; the text between is weighed in bulk
+        if start < offset:
+            continue  # inside a URL or emoji already counted
+        weighted += _plain_weight(normalized[offset:start], config)
+        invalid = invalid or not _INVALID_CHARACTERS.isdisjoint(normalized[offset:start])
+        if start in url_at:
             weighted += config.transformed_url_length * config.scale
-            offset = url_at[offset].end
-        elif offset in emoji_at:
-            weighted += config.default_weight
-            offset += emoji_at[offset]
+            offset = url_at[start].end
         else:
-            char = normalized[offset]
-            weighted += _char_weight(ord(char), config)
-            invalid = invalid or char in _INVALID_CHARACTERS
-            offset += 1
+            weighted += config.default_weight
+            offset = start + emoji_at[start]
+    weighted += _plain_weight(normalized[offset:], config)
+    invalid = invalid or not _INVALID_CHARACTERS.isdisjoint(normalized[offset:])
     length = weighted // config.scale
     return TextCount(length, not invalid and 0 < length <= config.max_weighted_length, urls, config.max_weighted_length)
 

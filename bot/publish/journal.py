@@ -94,12 +94,18 @@ def _parse_multipart(raw: bytes, content_type: str) -> dict[str, Any]:
 
 
 class Journal:
-    """Recorded requests: kept in memory (this process) and, with a path, appended to a shared file."""
+    """Recorded requests: kept in memory (this process) and, with a path, appended to a shared file.
+
+    Reading the shared file is incremental: the entries parsed so far are kept with the file offset they
+    end at, and each `entries()` call parses only the bytes appended since (by any process). A trailing
+    line without its newline yet (a write in flight, or torn by a kill) is kept aside until it is completed.
+    """
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else None
         self.recorded: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self._index = _FileIndex()
 
     @classmethod
     def from_env(cls, path: Path | str | None = None) -> Journal:
@@ -122,20 +128,50 @@ class Journal:
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry, oldest first: the whole shared file when there is one, else this process's."""
-        if self.path is None:
-            with self._lock:
+        with self._lock:
+            if self.path is None:
                 return list(self.recorded)
+            return self._index.refresh(self.path)
+
+
+class _FileIndex:
+    """The entries of a JSON-lines file parsed so far, and where in the file (device, inode, offset) they end."""
+
+    def __init__(self) -> None:
+        self._reset(None)
+
+    def _reset(self, identity: tuple[int, int] | None) -> None:
+        self.identity = identity
+        self.offset = 0
+        self.entries: list[dict[str, Any]] = []
+        self.pending = b""  # bytes after the last newline read
+
+    def refresh(self, path: Path) -> list[dict[str, Any]]:
+        """Parse what was appended since the last call; start over if the file was replaced or truncated."""
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            with path.open("rb") as file:
+                status = os.fstat(file.fileno())
+                identity = (status.st_dev, status.st_ino)
+                if identity != self.identity or status.st_size < self.offset:
+                    self._reset(identity)
+                file.seek(self.offset)
+                appended = file.read()
         except FileNotFoundError:
+            self._reset(None)
             return []
-        entries = []
-        for line in lines:
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line torn by a kill mid-write: the request did not complete
-        return entries
+        self.offset += len(appended)
+        *lines, self.pending = (self.pending + appended).split(b"\n")
+        self.entries.extend(entry for entry in map(_parse_line, lines) if entry is not None)
+        tail = _parse_line(self.pending) if self.pending else None  # complete but for its newline: it counts
+        return [*self.entries, tail] if tail is not None else list(self.entries)
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    try:
+        entry = json.loads(line)
+    except ValueError:  # JSON or UTF-8 error: a line torn by a kill mid-write (the request did not complete)
+        return None
+    return entry if isinstance(entry, dict) else None
 
 
 def now_iso(clock: Any = None) -> str:

@@ -13,7 +13,9 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,6 +24,9 @@ _lock = threading.Lock()
 _sequence = itertools.count()
 _last_ms = 0
 DRY_RUN_USER_ID = "1000000000000000001"
+# The journal entries a responder may consult: the entries, or a function that reads them — called only by a
+# recent-posts lookup, so creating a post never pays for reading the journal.
+Entries = Sequence[dict[str, Any]] | Callable[[], Sequence[dict[str, Any]]]
 
 
 def snowflake() -> str:
@@ -70,20 +75,31 @@ def _x_user_id(request: FakeRequest) -> str:
     return token_user if token_user.isdigit() else DRY_RUN_USER_ID
 
 
-def _x_timeline(entries: list[dict[str, Any]], account: str, limit: int) -> list[dict[str, Any]]:
+def _entries(entries: Entries) -> Sequence[dict[str, Any]]:
+    return entries() if callable(entries) else entries
+
+
+def _x_timeline(entries: Sequence[dict[str, Any]], account: str, limit: int) -> list[dict[str, Any]]:
     """The account's tweets created through the journal, newest first, minus deleted ones."""
-    posts: dict[str, dict[str, Any]] = {}
+    posts: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for entry in entries:
         if entry.get("account") != account or not 200 <= int(entry.get("response_status") or 0) < 300:
             continue
-        path = urlsplit(str(entry.get("url"))).path
+        path = _url_path(str(entry.get("url")))
         if entry.get("method") == "POST" and path == "/2/tweets":
             data = (entry.get("response_body") or {}).get("data") or {}
             if data.get("id"):
-                posts[data["id"]] = {"id": data["id"], "text": data.get("text", ""), "created_at": _x_time(entry)}
+                posts[data["id"]] = (data, entry)
         elif entry.get("method") == "DELETE" and path.startswith("/2/tweets/"):
             posts.pop(path.rsplit("/", 1)[-1], None)
-    return list(reversed(posts.values()))[:limit]
+    newest = list(reversed(posts.values()))[:limit]  # dates are formatted for the answer only, not every post
+    return [{"id": data["id"], "text": data.get("text", ""), "created_at": _x_time(entry)} for data, entry in newest]
+
+
+@lru_cache(maxsize=4096)
+def _url_path(url: str) -> str:
+    """The path of a journal entry's URL (cached: most entries share a few URLs)."""
+    return urlsplit(url).path
 
 
 def _x_time(entry: dict[str, Any]) -> str:
@@ -91,7 +107,7 @@ def _x_time(entry: dict[str, Any]) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def x_response(request: FakeRequest, entries: list[dict[str, Any]], account: str) -> FakeResponse:
+def x_response(request: FakeRequest, entries: Entries, account: str) -> FakeResponse:
     method, path, body = request.method, request.path, request.body or {}
     if method == "POST" and path == "/2/tweets":
         new_id = snowflake()
@@ -107,7 +123,7 @@ def x_response(request: FakeRequest, entries: list[dict[str, Any]], account: str
     if method == "GET" and path == "/2/users/me":
         return FakeResponse(200, {"data": {"id": _x_user_id(request), "name": "Dry run", "username": "dry_run"}})
     if method == "GET" and re.fullmatch(r"/2/users/\d+/tweets", path):
-        tweets = _x_timeline(entries, account, int(request.query.get("max_results", 10)))
+        tweets = _x_timeline(_entries(entries), account, int(request.query.get("max_results", 10)))
         meta = {"result_count": len(tweets)}
         if tweets:
             meta.update(newest_id=tweets[0]["id"], oldest_id=tweets[-1]["id"])
@@ -124,24 +140,29 @@ def x_response(request: FakeRequest, entries: list[dict[str, Any]], account: str
     return FakeResponse(404, problem)
 
 
-def _facebook_posts(entries: list[dict[str, Any]], account: str, page_id: str, limit: int) -> list[dict[str, Any]]:
-    posts: dict[str, dict[str, Any]] = {}
+def _facebook_posts(entries: Sequence[dict[str, Any]], account: str, page_id: str, limit: int) -> list[dict[str, Any]]:
+    posts: dict[str, dict[str, Any]] = {}  # post id → the entry that created it
     for entry in entries:
         if entry.get("account") != account or not 200 <= int(entry.get("response_status") or 0) < 300:
             continue
         body = entry.get("body") or {}
         post_id = entry.get("synthetic_id")
         if entry.get("method") == "POST" and post_id and str(body.get("published", "true")).lower() != "false":
-            created = dt.datetime.fromisoformat(str(entry["ts"])).astimezone(dt.UTC)
-            posts[post_id] = {
-                "id": post_id,
-                "message": body.get("message", ""),
-                "created_time": created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
-                "permalink_url": permalink(post_id, page_id),
-            }
+            posts[post_id] = entry
         elif entry.get("method") == "DELETE":
-            posts.pop(urlsplit(str(entry.get("url"))).path.rsplit("/", 1)[-1], None)
-    return list(reversed(posts.values()))[:limit]
+            posts.pop(_url_path(str(entry.get("url"))).rsplit("/", 1)[-1], None)
+    newest = list(reversed(posts.items()))[:limit]  # dates are formatted for the answer only, not every post
+    return [_facebook_post(post_id, entry, page_id) for post_id, entry in newest]
+
+
+def _facebook_post(post_id: str, entry: dict[str, Any], page_id: str) -> dict[str, Any]:
+    created = dt.datetime.fromisoformat(str(entry["ts"])).astimezone(dt.UTC)
+    return {
+        "id": post_id,
+        "message": (entry.get("body") or {}).get("message", ""),
+        "created_time": created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        "permalink_url": permalink(post_id, page_id),
+    }
 
 
 def permalink(post_id: str, page_id: str) -> str:
@@ -149,7 +170,7 @@ def permalink(post_id: str, page_id: str) -> str:
     return f"https://www.facebook.com/{page or page_id}/posts/{post or post_id}"
 
 
-def facebook_response(request: FakeRequest, entries: list[dict[str, Any]], account: str, page_id: str) -> FakeResponse:
+def facebook_response(request: FakeRequest, entries: Entries, account: str, page_id: str) -> FakeResponse:
     method, body = request.method, request.body or {}
     segments = request.path.strip("/").split("/")[1:]  # drop the version
     if method == "POST" and segments == [page_id, "feed"]:
@@ -164,7 +185,7 @@ def facebook_response(request: FakeRequest, entries: list[dict[str, Any]], accou
     if method == "DELETE" and len(segments) == 1:
         return FakeResponse(200, {"success": True})
     if method == "GET" and segments in ([page_id, "posts"], [page_id, "feed"]):
-        posts = _facebook_posts(entries, account, page_id, int(request.query.get("limit", 25)))
+        posts = _facebook_posts(_entries(entries), account, page_id, int(request.query.get("limit", 25)))
         return FakeResponse(200, {"data": posts, "paging": {}})
     if method == "GET" and segments == ["debug_token"]:
         data = {"is_valid": True, "type": "PAGE", "profile_id": page_id, "expires_at": 0,

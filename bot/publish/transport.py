@@ -28,10 +28,10 @@ from requests.structures import CaseInsensitiveDict
 
 from bot.errors import ConfigError
 from bot.publish.journal import Journal, mask_headers, mask_url, now_iso, parse_body
-from bot.publish.synthetic import FakeRequest, FakeResponse
+from bot.publish.synthetic import Entries, FakeRequest, FakeResponse
 
 FAULTS_ENV = "BOT_DRYRUN_FAULTS"
-Responder = Callable[[FakeRequest, list[dict[str, Any]]], FakeResponse]
+Responder = Callable[[FakeRequest, Entries], FakeResponse]
 
 
 class TimeoutSession(requests.Session):
@@ -140,7 +140,7 @@ class DryRunAdapter(BaseAdapter):
         content_type = str(request.headers.get("Content-Type", ""))
         body = parse_body(request.body, content_type)
         fake = FakeRequest(method, request.url or "", body, _oauth_token(request))
-        answer = self.responder(fake, self.journal.entries())
+        answer = self.responder(fake, self.journal.entries)  # read only if the answer needs them
         self.journal.record({
             "ts": now_iso(self.clock), "account": self.account, "platform": self.platform, "method": method,
             "url": mask_url(request.url or ""), "headers": mask_headers(request.headers), "body": body,
