@@ -159,6 +159,14 @@ class Account(_Section):
             raise ValueError(f"account name {value!r} must be lower-case letters, digits, '-' or '_'")
         return value
 
+    @field_validator("page_id")
+    @classmethod
+    def _page_id(cls, value: str | None) -> str | None:
+        # A Page id is the number in the Page's "About" / Graph API id, never its name or vanity URL.
+        if value is not None and not re.fullmatch(r"[0-9]{1,30}", value):
+            raise ValueError(f"{value!r} is not a Facebook Page id (digits only, e.g. '100064766417470')")
+        return value
+
     @model_validator(mode="after")
     def _page(self) -> Account:
         if self.platform == "facebook" and not self.page_id:
@@ -220,7 +228,7 @@ def _refuse_tokens(text: str, source: str) -> None:
 
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".") or "(top level)"
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key"
@@ -234,6 +242,18 @@ def settings_from_dict(data: dict[str, Any], source: str = "<dict>") -> Settings
         raise ConfigError(_describe(error), source=source) from None
 
 
+def _read_config_text(path: Path) -> str:
+    """The config file's text; a directory, unreadable or non-UTF-8 file is a ConfigError, not a traceback."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"not UTF-8 text (bad byte at offset {error.start})", source=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a config file", source=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror}", source=str(path)) from None
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read and validate the config file (default config/bot.toml, or $BOT_CONFIG).
 
@@ -245,7 +265,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if explicit:
             raise ConfigError("config file not found", source=str(config_path))
         return Settings()
-    text = config_path.read_text(encoding="utf-8")
+    text = _read_config_text(config_path)
     _refuse_tokens(text, str(config_path))
     try:
         data = tomllib.loads(text)

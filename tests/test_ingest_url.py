@@ -85,6 +85,7 @@ BAD_URLS: list[tuple[str, list[dict[str, object]], str]] = [
         "redirect loop",
     ),
     ("redirect to ftp", [{"url": URL, "status": 302, "headers": {"Location": "ftp://example.org/x"}}], "non-HTTP"),
+    ("redirect to a malformed address", [{"url": URL, "status": 302, "headers": {"Location": "https://[::1"}}], "malformed address"),
     ("empty body", [{"url": URL, "body": b"", "content_type": HTML}], "is empty"),
     (
         "page without text",

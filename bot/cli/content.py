@@ -9,6 +9,8 @@ import click
 
 from bot.cli.context import AppContext, emit_json, pass_app
 
+NO_FINDINGS = "no findings: every sentence is excluded or procedural"
+
 
 def _parse_meta(values: tuple[str, ...]) -> dict[str, str]:
     meta: dict[str, str] = {}
@@ -97,12 +99,17 @@ def _resolve_report_path(app: AppContext, report: str) -> Path:
 @pass_app
 def findings_command(app: AppContext, report: str, top: int, show_all: bool, as_json: bool) -> None:
     """Rank a report's sentences and show its key findings (REPORT: content/<slug>.md or a slug)."""
+    from rich.markup import escape
+
     from bot.content.findings import explain_ranking, rank_findings
     from bot.content.markdown_io import load_report
 
-    loaded = load_report(_resolve_report_path(app, report))
+    path = _resolve_report_path(app, report)
+    loaded = load_report(path)
     findings = rank_findings(loaded, top)
     ranking = explain_ranking(loaded, top) if show_all else []
+    # An empty result is legitimate (exit 0) but must be said, not shown as an empty table.
+    warnings = [] if findings else [f"{path}: {NO_FINDINGS}"]
     if as_json:
         data: dict[str, Any] = {
             "report": loaded.slug,
@@ -110,6 +117,7 @@ def findings_command(app: AppContext, report: str, top: int, show_all: bool, as_
             "language": loaded.language,
             "pinned": bool(loaded.highlights),
             "findings": [_finding_dict(f) for f in findings],
+            "warnings": warnings,
         }
         if show_all:
             data["sentences"] = [
@@ -121,6 +129,8 @@ def findings_command(app: AppContext, report: str, top: int, show_all: bool, as_
         emit_json(data)
         return
     _print_findings(app, loaded.title, findings, ranking)
+    for warning in warnings:
+        app.console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def _finding_dict(finding: Any) -> dict[str, Any]:
@@ -132,6 +142,20 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
 
 def _print_findings(app: AppContext, title: str, findings: list[Any], ranking: list[Any]) -> None:
     from rich.markup import escape
+
+    if not findings:
+        app.console.print(escape(title))
+    else:
+        app.console.print(_findings_table(title, findings))
+    for item in ranking:
+        status = f"#{item.signals['rank']}" if "rank" in item.signals else (item.dropped or "")
+        app.console.print(
+            f"[dim]{item.sentence.position:>3} {item.score:5.2f} {status:<28}[/] {escape(item.sentence.text[:90])}"
+        )
+
+
+def _findings_table(title: str, findings: list[Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=escape(title), title_justify="left", show_lines=True)
@@ -142,12 +166,7 @@ def _print_findings(app: AppContext, title: str, findings: list[Any], ranking: l
     for finding in findings:
         why = "pinned by editor" if finding.pinned else _top_signals(finding.signals)
         table.add_row(str(finding.rank), f"{finding.score:.2f}", escape(finding.text), why)
-    app.console.print(table)
-    for item in ranking:
-        status = f"#{item.signals['rank']}" if "rank" in item.signals else (item.dropped or "")
-        app.console.print(
-            f"[dim]{item.sentence.position:>3} {item.score:5.2f} {status:<28}[/] {escape(item.sentence.text[:90])}"
-        )
+    return table
 
 
 def _top_signals(signals: dict[str, float]) -> str:

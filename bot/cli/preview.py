@@ -32,8 +32,11 @@ def preview_command(
     from bot.errors import InputError
     from bot.preview.html import preview_plan, preview_report
 
-    if bool(report) == plan:
-        raise InputError("give either a REPORT or --plan (not both)")
+    if report and plan:
+        raise InputError("give either a REPORT or --plan, not both")
+    if not report and not plan:
+        raise InputError("nothing to preview: give either a REPORT or --plan")
+    check_out_option(out, (".html", ".htm"))
     if plan:
         path, count = preview_plan(app.settings, out, now=dt.datetime.now(dt.UTC))
         summary = {"path": str(path), "posts": count}
@@ -73,6 +76,7 @@ def card_command(
     from bot.preview.cards import write_cards
 
     settings = app.settings
+    check_out_option(out, (".png",))
     loaded = load_report(find_report_file(report, settings))
     findings = rank_findings(loaded, top=max(top, rank or 0))
     paths = write_cards(loaded, findings, settings, out, size=size, rank=rank)
@@ -81,3 +85,29 @@ def card_command(
     else:
         for path in paths:
             app.console.print(f"wrote [bold]{path}[/bold]")
+
+
+def check_out_option(out: str | None, file_suffixes: tuple[str, ...]) -> None:
+    """Refuse an --out that cannot be written before any work is done (exit 2, not a failed write).
+
+    `out` is a directory (created if missing) or a file with one of `file_suffixes`; e.g. `--out /dev/null`
+    is neither, and the nearest existing ancestor must be a directory for anything to be created under it.
+    """
+    if out is None:
+        return
+    from pathlib import Path
+
+    from bot.errors import InputError
+
+    target = Path(out)
+    is_file_target = target.suffix.lower() in file_suffixes
+    if target.exists():
+        if is_file_target and target.is_dir():
+            raise InputError(f"--out {out} is a directory, not a {target.suffix} file")
+        if not is_file_target and not target.is_dir():
+            raise InputError(f"--out {out} is not a directory")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"--out {out}: {parent} is not a directory")
+            break

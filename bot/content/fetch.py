@@ -65,13 +65,20 @@ def fetch_html(
         raise InputError("cannot connect to the server", source=url) from None
     except requests.exceptions.RequestException as error:
         raise InputError(f"request failed ({type(error).__name__})", source=url) from None
+    except ValueError:
+        # requests parses a redirect's Location eagerly, even with allow_redirects=False.
+        raise InputError("the server sent a malformed address (redirect Location)", source=url) from None
     raise InputError(f"more than {max_redirects} redirects", source=url)
 
 
 def _next_hop(origin: str, current: str, location: str, seen: set[str]) -> str:
-    target = urljoin(current, location)
-    if urlsplit(target).scheme not in ("http", "https"):
-        raise InputError(f"redirected to a non-HTTP address ({urlsplit(target).scheme}:)", source=origin)
+    try:
+        target = urljoin(current, location)
+        scheme = urlsplit(target).scheme
+    except ValueError:
+        raise InputError(f"redirected to a malformed address {location!r}", source=origin) from None
+    if scheme not in ("http", "https"):
+        raise InputError(f"redirected to a non-HTTP address ({scheme}:)", source=origin)
     if target in seen:
         raise InputError(f"redirect loop at {target}", source=origin)
     seen.add(target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -49,6 +50,22 @@ def load_report(path: str | Path) -> Report:
     fields.setdefault("slug", file.stem)
     paragraphs = parse_body(body, str(fields.get("language", "en")))
     return build_report(fields, paragraphs, source)
+
+
+def is_http_url(value: str) -> bool:
+    """True for an absolute http(s) address with a host that `urllib` can parse (ports and IPv6 included).
+
+    `urlsplit` raises ValueError on e.g. 'https://[::1'; every later stage (links, slugs, previews) parses the
+    report URL, so a bad one must be refused here, naming the file, rather than crash there.
+    """
+    if any(char.isspace() or ord(char) < 32 for char in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any] | None, str]:
@@ -144,6 +161,10 @@ def build_report(fields: dict[str, Any], paragraphs: tuple[str, ...], source: st
     for required in ("title", "url"):
         if not fields.get(required):
             raise InputError(f"front matter needs '{required}'", source=source)
+    if not is_http_url(fields["url"]):
+        raise InputError(
+            f"url: {fields['url']!r} is not a valid URL (expected http:// or https:// and a host)", source=source
+        )
     if not paragraphs:
         raise InputError("the report has no body text", source=source)
     return Report(paragraphs=paragraphs, **{k: v for k, v in fields.items() if k != "paragraphs"})

@@ -11,11 +11,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from bot.content.fetch import MAX_BYTES, check_not_binary, decode_html, fetch_html, format_size
 from bot.content.language import detect_language
-from bot.content.markdown_io import FIELD_ORDER, build_report, parse_body, split_front_matter, validate_front_matter
+from bot.content.markdown_io import (
+    FIELD_ORDER,
+    build_report,
+    is_http_url,
+    parse_body,
+    split_front_matter,
+    validate_front_matter,
+)
 from bot.content.pagetext import DateParts, PageText, parse_page_blocks, title_numbers
 from bot.content.report import Report
 from bot.content.slugs import slug_for_report, slugify
@@ -41,7 +47,8 @@ class Draft:
 
 
 def is_url(source: str) -> bool:
-    return urlsplit(source).scheme in ("http", "https")
+    """Whether `source` is meant as a web address (http:// or https://), valid or not: see `is_http_url`."""
+    return source.lstrip().lower().startswith(("http://", "https://"))
 
 
 def read_source(
@@ -55,6 +62,10 @@ def read_source(
     """Read and normalise one source; return the Report and any warnings. Raises InputError naming `source`."""
     if url is not None and not is_url(url):
         raise InputError(f"--url must be an http(s) address, got {url!r}", source=source)
+    if url is not None and not is_http_url(url):
+        raise InputError(f"--url {url!r} is not a valid URL", source=source)
+    if is_url(source) and not is_http_url(source):
+        raise InputError("not a valid URL", source=source)
     overrides = dict(meta or {})
     unknown = sorted(set(overrides) - OVERRIDABLE)
     if unknown:

@@ -160,7 +160,11 @@ def write_cards(
     Every card is rendered before any file is written, so a refused finding leaves nothing half-done.
     """
     if not findings:
-        raise InputError("the report has no findings to put on a card", source=report.source or report.slug)
+        content_file = Path(settings.bot.content_dir) / f"{report.slug}.md"
+        raise InputError(
+            "the report has no findings to put on a card (every sentence is excluded or procedural)",
+            source=str(content_file),
+        )
     chosen, sizes = _selected(findings, rank), _sizes(size)
     style, logo_file = style_from(settings), logo_path(settings)
     logo = _open_logo(logo_file) if logo_file else None

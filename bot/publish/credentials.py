@@ -77,20 +77,44 @@ class Credentials:
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
-    """Values from a private .env file ({} when there is none); refuses a file others can read."""
+    """Values from a private .env file ({} when there is none).
+
+    Refuses (InputError naming the file) a path that is not a regular file, a file others can read, a file that
+    is not UTF-8, and a line python-dotenv cannot parse — reported once, with its line number, instead of the
+    library's anonymous warning repeated on every read.
+    """
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return {}
+    if not stat.S_ISREG(mode):
+        raise InputError("is not a file (expected a private KEY=value file)", source=str(path))
     if mode & 0o077:
         raise InputError(
             f"refusing to read secrets from a file readable by group/others (mode {stat.filemode(mode)}); "
             f"run: chmod 600 {path}",
             source=str(path),
         )
-    from dotenv import dotenv_values
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (bad byte at offset {error.start})", source=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", source=str(path)) from None
+    return _parse_dotenv(text, str(path))
 
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+def _parse_dotenv(text: str, source: str) -> dict[str, str]:
+    import io
+
+    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            # The line number only: the line itself may hold a secret.
+            raise InputError(f"line {binding.original.line}: not a KEY=value line", source=source)
+    return {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
 
 
 def load_credentials(

@@ -230,6 +230,10 @@ def parse_campaign(path: Path, settings: Settings) -> Campaign:
     source = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"not UTF-8 text (bad byte at offset {error.start})", source=source) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror}", source=source) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"not valid TOML: {error}", source=source) from None
     try:
