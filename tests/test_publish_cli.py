@@ -78,7 +78,7 @@ def test_post_live_without_credentials_names_the_variables_and_sends_nothing(pro
     ("argv", "message"),
     [
         (["post", "missing.json"], "draft file not found"),
-        (["post", "bad.json"], "not a draft"),
+        (["post", "bad.json"], "bad.json: kind: missing"),
         (["post", "d.json", "--account", "nobody"], "unknown account 'nobody'"),
         (["post", "d.json", "--account", "jiia-x", "--platform", "facebook"], "is a x account"),
     ],

@@ -48,6 +48,8 @@ def _print_requests(console: Console, entries: list[dict[str, Any]]) -> None:
               help="Only this platform (repeatable; default: all).")  # fmt: skip
 @click.option("--account", help="Only this account (a name from config/bot.toml).")
 @click.option("--kind", type=click.Choice(["announcement", "highlight", "all"]), default="all", show_default=True)
+@click.option("--form", type=click.Choice(["single", "thread"]), default=None,
+              help="X: single posts or one thread, never both (default: the thread when threads are enabled).")
 @click.option("--dry-run/--live", "dry_run", default=True, help="Dry-run (default) records what would be sent.")
 @click.option("--journal", type=click.Path(dir_okay=False), help="Append the dry-run requests to this JSON-lines file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded requests and results as JSON.")
@@ -55,19 +57,21 @@ def _print_requests(console: Console, entries: list[dict[str, Any]]) -> None:
 @click.pass_context
 def post_command(
     ctx: click.Context, app: AppContext, source: str, platforms: tuple[str, ...], account: str | None,
-    kind: str, dry_run: bool, journal: str | None, as_json: bool,
+    kind: str, form: str | None, dry_run: bool, journal: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Publish SOURCE now: a report (path or slug) or a JSON file of drafts.
 
     Dry-run is the default and shows exactly what would be sent. --live needs the accounts' credentials and
     names any missing variable before sending anything (exit 2). Exit 1 if any draft failed.
+    With threads enabled (templates.thread, or a file from `bot draft --thread --json`), X gets the numbered
+    thread instead of the announcement and highlights.
     """
     from bot.publish.journal import Journal
     from bot.publish.post_now import post_now
 
     run = post_now(
         source, app.settings, platforms=platforms or ("x", "facebook"), account=account, kind=kind,
-        live=not dry_run, journal=Journal.from_env(journal),
+        live=not dry_run, journal=Journal.from_env(journal), form=form,
     )  # fmt: skip
     if as_json:
         emit_json(run.to_dict())

@@ -41,6 +41,7 @@ REPOST_PREFIXES = ("From our report:", "In case you missed it:", "Worth a read:"
 _THREAD_NUMBER = re.compile(r"^\d+/\d+ ")
 _NOTE_NO_HASHTAGS = "hashtags left out to fit"
 _NOTE_SHORTENED = "shortened to fit"
+_WARN_NOT_IN_REPORT = "pinned highlight not found in the report text: no deep link"
 
 
 def _event_slug(report: Report) -> str:
@@ -150,14 +151,22 @@ def _announcement(post: _Post) -> Draft:
 
 
 def _highlight(post: _Post, finding: Finding) -> Draft:
+    """One finding as a post, linking to its sentence. A text fragment only when the finding was found in the
+    report's text (`position >= 0`): an editor-pinned highlight written in other words would match nothing on
+    the page, so it gets the plain tagged URL and a warning instead."""
     tagged = post.tagged(f"highlight-{finding.rank}")
-    deep = text_fragment_link(tagged, finding.text) if post.settings.links.text_fragments else None
+    in_report = finding.position >= 0
+    wants_deep = post.settings.links.text_fragments
+    deep = text_fragment_link(tagged, finding.text) if wants_deep and in_report else None
     statement = direct_statement(finding.text, post.report.language)
     text, notes = post.fill(post.settings.templates.x_highlight, "finding", statement, url=deep or tagged)
     meta = {"template": "x_highlight", "finding": finding.text, "rewritten": statement != finding.text}
-    return post.draft(
+    draft = post.draft(
         "highlight", [text], link=deep or tagged, notes=notes, finding_rank=finding.rank, deep_link=deep, meta=meta
     )
+    if wants_deep and not in_report:
+        draft = replace(draft, warnings=(*draft.warnings, _WARN_NOT_IN_REPORT))
+    return draft
 
 
 def _thread(post: _Post, findings: Sequence[Finding]) -> Draft:

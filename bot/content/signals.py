@@ -82,7 +82,12 @@ _META_EN = re.compile(
     r"\b(discussed|presented|spoke about|talked about)\b"
 )
 _META_TRIGGERS = frozenset("ensued followed took held discussed presented spoke talked".split())
-_META_JA = re.compile(r"議論が(交わされ|行われ)|意見交換|について発言|議論した|発表した")
+_META_JA = re.compile(
+    r"議論が(交わされ|行われ)|議論(され|した|となっ|になっ)|話し合われ|意見が交わされ|意見交換|について発言|発表した"
+)
+# "…について" names what was discussed: in a sentence about the discussion, a cue inside that topic (the べき of
+# 「果たすべき役割について議論された」) is the subject of the debate, not a recommendation the session made.
+_JA_TOPIC = re.compile(r"^.*(について|に関して|をめぐって|をめぐり)")
 
 STOPWORDS = frozenset(
     """
@@ -116,10 +121,12 @@ class Features:
 def analyse(text: str, language: str) -> Features:
     """Tokenise once and derive cues, procedural/meta flags, similarity terms, specificity and length."""
     if language == "ja":
+        meta = bool(_META_JA.search(text))
+        said = _JA_TOPIC.sub("", text, count=1) if meta else text
         return Features(
-            cues=_decayed(f for f, pattern in _CUES_JA.items() if pattern.search(text)),
+            cues=_decayed(f for f, pattern in _CUES_JA.items() if pattern.search(said)),
             procedural=bool(_PROCEDURAL_JA.search(text)),
-            meta=bool(_META_JA.search(text)),
+            meta=meta,
             terms=terms(text, language),
             specific=len(set(_JA_PROPER.findall(text))),
             units=len(text) / 2,

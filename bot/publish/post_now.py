@@ -3,6 +3,12 @@
 Live publishing checks every selected account's credentials first and stops before sending anything if
 one is missing (MissingCredentials names the variables). Each draft is published through the same
 `Publisher.publish` the runner uses; a failure is recorded and the next draft still goes.
+
+X gets one form of the findings: the single posts (announcement + highlights) or, when threads are enabled
+(`templates.thread`, a file written by `bot draft --thread --json`, or `form="thread"`), the numbered thread
+instead — never both, which would double the cost and repeat every text. A drafts file may be what
+`bot draft --json` prints (`{"drafts": [...], "totals": ...}`), a list of drafts or one draft; a malformed
+one is refused naming the file and the field (`d.json: drafts[2].parts: missing`).
 """
 
 from __future__ import annotations
@@ -55,24 +61,87 @@ class PostRun:
                 "placeholder_credentials": self.placeholders}  # fmt: skip
 
 
-def load_drafts(source: str, settings: Settings, platforms: Sequence[str]) -> list[Draft]:
-    """A report (path or slug) composed now, or a JSON file of Draft.to_dict() (one or a list)."""
-    from bot.content.draft import Draft
-
+def load_drafts(
+    source: str, settings: Settings, platforms: Sequence[str], *, thread: bool | None = None
+) -> list[Draft]:
+    """A report (path or slug) composed now, or a JSON file of drafts: what `bot draft --json` writes
+    (`{"drafts": [...], "totals": ...}`), a list of `Draft.to_dict()`, or one draft. `thread` is passed to the
+    composer (None: `templates.thread`)."""
     if source.endswith(".json"):
         try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-            items = data if isinstance(data, list) else [data]
-            drafts = [Draft.from_dict(item) for item in items]
+            text = Path(source).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InputError("draft file not found", source=source) from None
-        except (ValueError, TypeError, KeyError) as error:
-            problem = f"not a draft or list of drafts ({type(error).__name__}: {error})"
-            raise InputError(problem, source=source) from None
-        return [d for d in drafts if d.platform in platforms]
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text", source=source) from None
+        except OSError as error:
+            raise InputError(f"cannot read the draft file ({error.strerror})", source=source) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+                             source=source) from None  # fmt: skip
+        return [d for d in parse_drafts(data, source) if d.platform in platforms]
     from bot.content.compose import draft_report
 
-    return draft_report(source, settings, platforms=tuple(platforms))
+    return draft_report(source, settings, platforms=tuple(platforms), thread=thread)
+
+
+def parse_drafts(data: Any, source: str) -> list[Draft]:
+    """Drafts from decoded JSON, or InputError naming the file and the field at fault
+    (`d.json: drafts[2].parts: missing`)."""
+    if isinstance(data, dict) and "drafts" in data:
+        items = data["drafts"]
+        if not isinstance(items, list):
+            raise InputError("drafts: should be a list of drafts", source=source)
+        return [_parse_draft(item, f"drafts[{i}]", source) for i, item in enumerate(items)]
+    if isinstance(data, list):
+        return [_parse_draft(item, f"[{i}]", source) for i, item in enumerate(data)]
+    if isinstance(data, dict):
+        return [_parse_draft(data, "", source)]
+    raise InputError('not a draft, a list of drafts or `bot draft --json` output ({"drafts": [...]})', source=source)
+
+
+def _parse_draft(item: Any, where: str, source: str) -> Draft:
+    """One Draft.to_dict(), checked field by field (pydantic validates the dataclass's own annotations)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from bot.content.draft import Draft
+
+    def fail(field_path: str, problem: str) -> InputError:
+        name = ".".join(p for p in (where, field_path) if p).replace(".[", "[")
+        return InputError(f"{name or 'draft'}: {problem}", source=source)
+
+    if not isinstance(item, dict):
+        raise fail("", "should be a draft (a JSON object)")
+    unknown = sorted(set(item) - set(Draft.__dataclass_fields__))
+    if unknown:
+        raise fail(unknown[0], "unknown field")
+    try:
+        draft = TypeAdapter(Draft).validate_python(item)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in first["loc"]).replace(".[", "[")
+        problem = "missing" if first["type"] == "missing" else first["msg"].replace("valid tuple", "list")
+        raise fail(field_path, problem.replace("Input should", "should")) from None
+    if not draft.parts or not all(part.strip() for part in draft.parts):
+        raise fail("parts", "should hold at least one non-empty text")
+    return draft
+
+
+def choose_form(drafts: Sequence[Draft], form: str | None, source: str) -> list[Draft]:
+    """Per platform, the thread or the single posts, not both (a platform's other forms, such as the Facebook
+    digest, always pass). A platform without a thread keeps its single posts; InputError when `form` is
+    "thread" and there is no thread at all."""
+    threaded = {d.platform for d in drafts if d.meta.get("form") == "thread"}
+    if form == "thread" and drafts and not threaded:
+        raise InputError("no thread to post (form thread): draft one with `bot draft --thread`", source=source)
+    use_thread = threaded if form != "single" else set()
+    return [
+        d for d in drafts
+        if d.meta.get("form", "single") not in ("single", "thread")
+        or (d.meta.get("form") == "thread") == (d.platform in use_thread)
+    ]  # fmt: skip
 
 
 def select_accounts(settings: Settings, platforms: Sequence[str], account: str | None) -> list[Account]:
@@ -120,18 +189,25 @@ def post_now(
     platforms: Sequence[str] = ("x", "facebook"),
     account: str | None = None,
     kind: str = "all",
+    form: str | None = None,
     live: bool = False,
     journal: Journal | None = None,
     make_publisher: Callable[[Account], Publisher] | None = None,
 ) -> PostRun:
-    """Publish the selected drafts now and return what happened (and, in dry-run, what would be sent)."""
+    """Publish the selected drafts now and return what happened (and, in dry-run, what would be sent).
+
+    `form` picks how X gets the findings: "single" (announcement + one post per highlight) or "thread" (the
+    same texts as one numbered thread), never both — that would double the cost and repeat every text.
+    None: the thread when the drafts hold one (`templates.thread`, or a file drafted with `--thread`).
+    """
     from bot.publish.journal import Journal
     from bot.publish.registry import create_publisher
 
     accounts = select_accounts(settings, platforms, account)
     if live:
         check_live_credentials(accounts)
-    drafts = [d for d in load_drafts(source, settings, platforms) if kind == "all" or d.kind == kind]
+    loaded = load_drafts(source, settings, platforms, thread={"thread": True, "single": False}.get(form or ""))
+    drafts = [d for d in choose_form(loaded, form, source) if kind == "all" or d.kind == kind]
     recorder = journal or Journal.from_env()
     factory = make_publisher or (lambda acct: create_publisher(acct, settings, live=live, journal=recorder))
     publishers: dict[str, Publisher] = {}
