@@ -36,6 +36,7 @@ def test_plan_shows_times_texts_and_totals_and_creates_no_database(project_dir: 
 def test_plan_json_and_ics(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from icalendar import Calendar
 
+    (project_dir / "out").mkdir()
     code, out, _ = run(capsys, "plan", "--now", NOW, "--json", "--ics", "out/plan.ics", "--campaign", "tgd5-part3-2")
     data = json.loads(out)
     assert code == 0 and len(data["posts"]) == 13

@@ -24,7 +24,7 @@ def add(store: Ledger, key: str, *, status: str = "pending", due: dt.datetime = 
                     kind=extra.pop("kind", "highlight"), payload=payload or {"text": f"text {key}", "link": None,
                                                                              "media": []},
                     content_hash="h", due_at=due, status=status, part_index=extra.pop("part_index", 0),
-                    requires_approval=False, attempts=extra.pop("attempts", 0), created_at=NOW, updated_at=NOW,
+                    requires_approval=extra.pop("requires_approval", False), attempts=extra.pop("attempts", 0), created_at=NOW, updated_at=NOW,
                     **extra)
         session.add(post)
         session.flush()
@@ -114,7 +114,7 @@ def test_cancel_refuses_posts_that_are_not_waiting(ledger: Ledger, status: str) 
     assert caught.value.exit_code == 2 and ledger.get(post.id).status == status
 
 
-@pytest.mark.parametrize("status", ["failed", "missed", "unconfirmed", "expired"])
+@pytest.mark.parametrize("status", ["failed", "missed", "unconfirmed"])
 def test_retry_puts_a_post_back_due_now(ledger: Ledger, status: str) -> None:
     post = add(ledger, "p", status=status, due=NOW - dt.timedelta(days=1), attempts=5, claimed_by="r1")
     retried = ledger.retry(post.id, NOW)
@@ -133,30 +133,30 @@ def test_retry_refuses_other_statuses(ledger: Ledger, status: str) -> None:
 def test_a_one_off_repost_retweets_first_then_uses_a_new_text(ledger: Ledger) -> None:
     original = add(ledger, "c1:acct-x:highlight:1:0", status="posted", remote_id="42",
                    payload={"text": "A finding https://example.org/r", "link": "https://example.org/r", "media": []})
-    first = ledger.add_repost(original.id, NOW + dt.timedelta(hours=1))
+    first = ledger.add_repost(original.id, NOW + dt.timedelta(hours=1), now=NOW)
     assert first.payload == {"repost_of": original.key, "mode": "retweet"}
     assert (first.status, first.kind, first.campaign, first.account) == ("pending", "repost", None, "acct-x")
-    second = ledger.add_repost(original.key, NOW + dt.timedelta(hours=2))
+    second = ledger.add_repost(original.key, NOW + dt.timedelta(hours=2), now=NOW)
     assert second.payload["mode"] == "text" and second.payload["text"] != original.payload["text"]
     assert "https://example.org/r" in second.payload["text"]
     with pytest.raises(InputError, match="already exists"):
-        ledger.add_repost(original.id, NOW + dt.timedelta(hours=2))
+        ledger.add_repost(original.id, NOW + dt.timedelta(hours=2), now=NOW)
     with pytest.raises(InputError, match="itself a repost"):
         with ledger.transaction() as session:
             session.get(Post, first.id).status = "posted"  # type: ignore[union-attr]
-        ledger.add_repost(first.id, NOW + dt.timedelta(hours=3))
+        ledger.add_repost(first.id, NOW + dt.timedelta(hours=3), now=NOW)
 
 
 def test_a_facebook_repost_is_a_new_post_naming_the_original(ledger: Ledger) -> None:
     original = add(ledger, "fb", status="posted", platform="facebook", payload={"text": "Digest", "link": "u"})
-    repost = ledger.add_repost(original.id, NOW)
+    repost = ledger.add_repost(original.id, NOW, now=NOW)
     assert repost.payload == {"repost_of": "fb", "text": "From our report: Digest"}
 
 
 def test_only_published_posts_can_be_reposted(ledger: Ledger) -> None:
     post = add(ledger, "p")
     with pytest.raises(InputError, match="only published posts"):
-        ledger.add_repost(post.id, NOW)
+        ledger.add_repost(post.id, NOW, now=NOW)
 
 
 def test_posted_highlights_name_their_campaign(ledger: Ledger) -> None:

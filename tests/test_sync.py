@@ -84,7 +84,7 @@ def test_removing_a_campaign_cancels_its_pending_posts_only(ledger: Ledger, sett
     one_off_original = ledger.list_posts()[0]
     with ledger.transaction() as session:
         session.get(type(one_off_original), one_off_original.id).status = "posted"  # type: ignore[union-attr]
-    repost = ledger.add_repost(one_off_original.id, NOW + dt.timedelta(days=30))
+    repost = ledger.add_repost(one_off_original.id, NOW + dt.timedelta(days=30), now=NOW)
     path.unlink()
     assert apply(ledger, settings) == SyncResult(cancelled=3, unchanged=1)
     after = statuses(ledger)

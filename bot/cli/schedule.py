@@ -212,12 +212,17 @@ def cancel_command(app: AppContext, post_id: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the post as JSON.")
 @pass_app
 def retry_command(app: AppContext, post_id: str, as_json: bool) -> None:
-    """Put a failed, missed, unconfirmed or expired post back in the queue, due now."""
+    """Put a failed, missed or unconfirmed post back in the queue, due now. An expired post (never
+    approved) becomes a draft again: approve it to send it."""
     from bot.ledger.store import post_summary
 
     post = _store(app).retry(post_id, dt.datetime.now(dt.UTC))
     if as_json:
         emit_json(post_summary(post, _zone(app)))
+    elif post.status == "draft":
+        app.console.print(f"post {post.id} was never approved: it is a draft again, due "
+                          f"{post.due_at.astimezone(_zone(app)):%Y-%m-%d %H:%M %Z}; "
+                          f"`bot approve {post.id}` before then to send it")
     else:
         app.console.print(f"post {post.id} is pending again, due now (run `bot run` to send it)")
 
@@ -234,7 +239,7 @@ def repost_command(app: AppContext, post_id: str, at_text: str | None, as_json: 
 
     now = dt.datetime.now(dt.UTC)
     due = parse_instant(at_text, app.settings.bot.timezone, now=now, field="--at") if at_text else now
-    post = _store(app).add_repost(post_id, due)
+    post = _store(app).add_repost(post_id, due, now=now)
     if as_json:
         emit_json(post_summary(post, _zone(app)))
     else:

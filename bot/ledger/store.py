@@ -8,6 +8,7 @@ runner's outcome. Claiming and recording publish outcomes is `bot.ledger.claims`
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,12 +26,20 @@ from bot.ledger.models import Attempt, Post
 if TYPE_CHECKING:
     from bot.settings import Settings
 
+log = logging.getLogger("bot.ledger")
 SessionFactory = sessionmaker[Session]
 # What `bot queue` lists: everything not yet published or needing the operator's eye.
 QUEUE_STATUSES = ("draft", "pending", "sending", "failed", "unconfirmed", "missed", "expired")
 # Statuses an operator may put back in the queue with `bot retry`.
 RETRYABLE = ("failed", "missed", "unconfirmed", "expired")
 CANCELLABLE = ("draft", "pending")
+# Marks a post `bot cancel` stopped (the sync revives only the posts it cancelled itself, never these).
+OPERATOR_CANCELLED = "cancelled by the operator"
+# A never-approved post put back by `bot retry` becomes a draft due this far ahead, so the operator has time
+# to `bot approve` it before the runner expires it again (approval never happens after a post's time).
+APPROVAL_WINDOW = dt.timedelta(hours=1)
+# `bot repost --at` may lag the clock by this much (typing time); anything older is refused.
+PAST_TOLERANCE = dt.timedelta(minutes=1)
 
 
 class Ledger:
@@ -105,13 +114,8 @@ class Ledger:
                 if post.status != "draft":
                     raise InputError(f"post {post.id} is {post.status}, not a draft awaiting approval")
                 target = _with_thread(post)
-            result = session.execute(
-                update(Post)
-                .where(target, Post.status == "draft", Post.due_at > now)
-                .values(status="pending", updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            rows = list(session.scalars(select(Post).where(target, Post.status == "draft", Post.due_at > now)))
+            return _transition(session, rows, "draft", "pending", now, reason="approved")
 
     def cancel(self, post_id: int | str, *, now: dt.datetime | None = None) -> int:
         """Cancel a draft or pending post (a thread head cancels its unsent parts too). Returns rows changed."""
@@ -120,36 +124,42 @@ class Ledger:
             post = _required(session, post_id)
             if post.status not in CANCELLABLE:
                 raise InputError(f"post {post.id} is {post.status}: only draft or pending posts can be cancelled")
-            result = session.execute(
-                update(Post)
-                .where(_with_thread(post), Post.status.in_(CANCELLABLE))
-                .values(status="cancelled", updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            rows = list(session.scalars(select(Post).where(_with_thread(post), Post.status.in_(CANCELLABLE))))
+            return sum(_transition(session, [row], row.status, "cancelled", now, last_error=OPERATOR_CANCELLED,
+                                   reason="operator") for row in rows)
 
     def retry(self, post_id: int | str, now: dt.datetime) -> Post:
-        """Put a failed, missed, unconfirmed or expired post back in the queue, due now, with its attempt
-        count reset. An unconfirmed post may in fact be online: the operator checked before retrying."""
+        """Put a failed, missed, unconfirmed or expired post back in the queue with its attempt count reset.
+        An unconfirmed post may in fact be online: the operator checked before retrying.
+
+        A post that was never approved (`expired`: still a draft at its time) becomes a `draft` again, due
+        APPROVAL_WINDOW from now, never `pending`: retrying must not bypass `bot approve`. Every other
+        retryable post went through `pending` (approved, or needing no approval) and is due now."""
         with self.transaction() as session:
             post = _required(session, post_id)
             if post.status not in RETRYABLE:
                 raise InputError(
                     f"post {post.id} is {post.status}: only {', '.join(RETRYABLE)} posts can be retried"
                 )
+            unapproved = needs_approval(post)
+            status, due = ("draft", now + APPROVAL_WINDOW) if unapproved else ("pending", now)
             result = session.execute(
                 update(Post)
                 .where(Post.id == post.id, Post.status == post.status)
-                .values(status="pending", due_at=now, attempts=0, claimed_by=None, claimed_at=None, updated_at=now)
+                .values(status=status, due_at=due, attempts=0, claimed_by=None, claimed_at=None, updated_at=now,
+                        last_error="retried: needs approval" if unapproved else post.last_error)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise BotError(f"post {post.id} changed while retrying; try again")
+            _log_change(post, status, previous=post.status, reason="retry", due_at=due.isoformat())
             session.refresh(post)
             return post
 
-    def add_repost(self, post_id: int | str, due_at: dt.datetime, *, payload: dict[str, Any] | None = None) -> Post:
+    def add_repost(self, post_id: int | str, due_at: dt.datetime, *, payload: dict[str, Any] | None = None,
+                   now: dt.datetime | None = None) -> Post:
         """A one-off repost of a published post, due at `due_at` (campaign None: `bot schedule` leaves it).
+        A time more than PAST_TOLERANCE before `now` is refused: the runner would only mark it missed.
 
         `payload` defaults to a retweet on X and a new post linking the original on Facebook, built by
         `bot.schedule.reposts.one_off_payload` (which avoids a second retweet of the same post)."""
@@ -157,13 +167,16 @@ class Ledger:
 
         if due_at.tzinfo is None:
             raise InputError("repost time must carry a time zone")
+        now = now or dt.datetime.now(dt.UTC)
+        if due_at < now - PAST_TOLERANCE:
+            raise InputError(f"repost time (--at) {due_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC is in the past; "
+                             "give a time from now on (or leave --at out to repost now)")
         with self.transaction() as session:
             original = _required(session, post_id)
             if original.status != "posted":
                 raise InputError(f"post {original.id} is {original.status}: only published posts can be reposted")
             if payload is None:
                 payload = one_off_payload(original, retweeted=_retweeted(session, original.key))
-            now = dt.datetime.now(dt.UTC)
             stamp = due_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
             repost = Post(
                 key=f"repost:{original.key}:{stamp}", campaign=None, report=original.report,
@@ -176,6 +189,7 @@ class Ledger:
                 raise InputError(f"a repost of post {original.id} at {stamp} already exists")
             session.add(repost)
             session.flush()
+            _log_change(repost, "pending", previous=None, reason="repost", due_at=due_at.isoformat())
             return repost
 
     def expire_unapproved(self, now: dt.datetime) -> int:
@@ -196,6 +210,39 @@ class Ledger:
 
         with write_transaction(self.session_factory) as session:
             yield session
+
+
+def needs_approval(post: Post) -> bool:
+    """Whether the post was never approved: `expired` is the one retryable status reached from `draft`
+    (missed, failed and unconfirmed posts all went through `pending`, i.e. were approved or needed none)."""
+    return post.status == "expired"
+
+
+def _transition(session: Session, rows: list[Post], expected: str, status: str, now: dt.datetime,
+                *, reason: str, **values: Any) -> int:
+    """Move `rows` (all in `expected`) to `status` with a conditional UPDATE each, logging one line per row.
+    Returns how many moved.
+
+    The WHERE on the expected status keeps a racing runner's outcome: a row that changed is left alone."""
+    moved = 0
+    for row in rows:
+        result = session.execute(
+            update(Post)
+            .where(Post.id == row.id, Post.status == expected)
+            .values(status=status, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            moved += 1
+            _log_change(row, status, previous=expected, reason=reason)
+    return moved
+
+
+def _log_change(post: Post, status: str, *, previous: str | None, **fields: Any) -> None:
+    """One structured line per state change, like the runner's (ids and statuses only: no text, no secrets)."""
+    data = {"post_id": post.id, "key": post.key, "account": post.account, "status": status, "previous": previous}
+    data.update(fields)
+    log.info("post %s → %s", post.id, status, extra={"fields": data})
 
 
 def _find(session: Session, ref: int | str) -> Post | None:

@@ -10,8 +10,8 @@ Local times are read in the campaign's time zone (IANA name, default `[bot] time
   is read as its FIRST occurrence (fold=0, the earlier UTC instant, still on summer time).
 
 The time `"now"` (announcement `at`, highlights `start` with `every_minutes`) is resolved when planning: it
-is meant for demos (`make demo`), where posts must be due at once. Such a campaign moves with the clock,
-so each `bot schedule` re-times its unpublished posts.
+is meant for demos (`make demo`), where posts must be due at once. Once in the ledger, an unsent "now" post
+keeps the due time it got, so running `bot schedule` again changes nothing.
 """
 
 from __future__ import annotations

@@ -46,7 +46,13 @@ def _description(post: PlannedPost) -> str:
 
 
 def write_plan_calendar(posts: Sequence[PlannedPost], path: str | Path, *, now: dt.datetime) -> Path:
+    """Write the calendar to `path`. Its folder must exist (InputError otherwise): `bot plan` changes nothing,
+    so a typo in the path must not leave new directories behind."""
+    from bot.errors import InputError
+
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError(f"--ics: directory {folder} does not exist (create it first)")
     target.write_bytes(plan_calendar(posts, now=now))
     return target

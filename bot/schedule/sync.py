@@ -4,18 +4,23 @@ Rules (why: the ledger is the truth about what went out, the files are the truth
 - a wanted post with no row is created (`draft` when its campaign needs approval, else `pending`);
 - a `draft`/`pending` row whose content, time, account or approval differs is updated; an approved post
   whose content changed goes back to `draft` (it must be approved again), a change of time keeps approval;
-- a `draft`/`pending` campaign row nobody wants any more (campaign removed or edited) is `cancelled`;
-- rows in any other status (sending, posted, failed, cancelled, ...) are never touched, and one-off
+- a `draft`/`pending` campaign row nobody wants any more (campaign removed or edited) is `cancelled`, with
+  `last_error` = SYNC_CANCELLED; when it is wanted again and still to come, that row is revived (`draft`
+  or `pending`, with the new content and time) and counted as created. A post `bot cancel` stopped stays
+  cancelled;
+- rows in any other status (sending, posted, failed, operator-cancelled, ...) are never touched, and one-off
   reposts (`bot repost`, campaign NULL) are not the sync's business;
-- a wanted post already due (before `now`) is not created, and an existing row for it is left alone.
-Running the sync twice changes nothing the second time.
+- a wanted post already due (before `now`) is not created, and an existing row for it is left alone;
+- a post timed by "now" (`keep_due` keys) keeps the due time of its unsent row, so it is not re-dated.
+Running the sync twice changes nothing the second time. Every row it changes gets one log line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+import logging
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -25,10 +30,14 @@ from bot.ledger.models import Post
 
 if TYPE_CHECKING:
     from bot.ledger.store import Ledger
+    from bot.schedule.campaign import Campaign
     from bot.schedule.plan import Plan, PlannedPost
     from bot.settings import Settings
 
+log = logging.getLogger("bot.sync")
 OPEN = ("draft", "pending")
+# The mark of a row the sync cancelled itself (and may revive); `bot cancel` writes a different one.
+SYNC_CANCELLED = "no longer in the campaign files"
 _COMPARED = ("report", "account", "platform", "kind", "finding_rank", "part_index", "content_hash", "due_at",
              "requires_approval")
 
@@ -47,37 +56,88 @@ class SyncResult:
 
 
 def sync_ledger(
-    target: Ledger | sessionmaker[Session], planned: Iterable[PlannedPost], *, now: dt.datetime
+    target: Ledger | sessionmaker[Session], planned: Iterable[PlannedPost], *, now: dt.datetime,
+    keep_due: Collection[str] = frozenset(),
 ) -> SyncResult:
-    """Apply `planned` (every campaign's posts, past ones included) to the ledger; see the module doc."""
+    """Apply `planned` (every campaign's posts, past ones included) to the ledger; see the module doc.
+
+    `keep_due`: keys of posts timed by "now", whose unsent rows keep their due time."""
     from bot.ledger.claims import write_transaction
 
     factory = target if isinstance(target, sessionmaker) else target.session_factory
     wanted = {p.key: p for p in planned}
     counts = dict.fromkeys(("created", "updated", "cancelled", "unchanged", "skipped_past"), 0)
+    changed: list[tuple[Post, str | None, str]] = []  # (row, previous status, why): logged once ids exist
     with write_transaction(factory) as session:
         rows = _campaign_rows(session, wanted)
         for key, post in wanted.items():
             row = rows.get(key)
+            if row is not None and key in keep_due and row.status in OPEN:
+                post = replace(post, due_at=row.due_at, local_time=row.due_at.astimezone(post.local_time.tzinfo))
             if row is None:
                 if post.due_at < now:
                     counts["skipped_past"] += 1
                     continue
-                session.add(_new_row(post, now))
+                row = _new_row(post, now)
+                session.add(row)
+                changed.append((row, None, "created"))
+                counts["created"] += 1
+            elif _revivable(row) and post.due_at >= now:
+                changed.append((row, row.status, "back in the campaign files"))
+                _revive(row, post, now)
                 counts["created"] += 1
             elif row.status in OPEN and post.due_at >= now and _differs(row, post):
+                changed.append((row, row.status, "campaign edited"))
                 _update(row, post, now)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
         for key, row in rows.items():
             if key not in wanted and row.campaign is not None and row.status in OPEN:
+                changed.append((row, row.status, SYNC_CANCELLED))
                 row.status, row.updated_at = "cancelled", now
-                row.last_error = "no longer in the campaign files"
+                row.last_error = SYNC_CANCELLED
                 counts["cancelled"] += 1
         session.flush()
         _link_threads(session, wanted)
+        for row, previous, reason in changed:
+            _log_change(row, previous, reason)
     return SyncResult(**counts)
+
+
+def _log_change(row: Post, previous: str | None, reason: str) -> None:
+    """One structured line per row the sync changed (the runner's style: ids, statuses, time; no text)."""
+    fields = {"post_id": row.id, "key": row.key, "account": row.account, "status": row.status,
+              "previous": previous, "reason": reason, "due_at": row.due_at.isoformat()}
+    log.info("post %s → %s", row.id, row.status, extra={"fields": fields})
+
+
+def _revivable(row: Post) -> bool:
+    """Cancelled by an earlier sync (not by `bot cancel`), so wanted again means scheduled again."""
+    return row.status == "cancelled" and row.last_error == SYNC_CANCELLED
+
+
+def _revive(row: Post, post: PlannedPost, now: dt.datetime) -> None:
+    for name, value in _values(post).items():
+        setattr(row, name, value)
+    row.status = "draft" if post.requires_approval else "pending"
+    row.attempts, row.last_error, row.claimed_by, row.claimed_at = 0, None, None, None
+    row.updated_at = now
+
+
+def floating_keys(campaigns: Sequence[Campaign], posts: Iterable[PlannedPost]) -> set[str]:
+    """Keys of posts whose time comes from "now" (announcement `at`, highlights `start`), and of reposts
+    rotated from them: re-planning moves these with the clock, so the sync keeps their rows' times."""
+    from bot.schedule.localtime import NOW
+
+    kinds: dict[str, set[str]] = {}
+    for c in campaigns:
+        announce_now = c.announcement is not None and c.announcement.at == NOW
+        highlights_now = c.highlights is not None and c.highlights.start == NOW
+        rotated_now = highlights_now or (announce_now and c.highlights is None)
+        kinds[c.name] = ({"announcement"} if announce_now else set()) | ({"highlight"} if highlights_now else set()) \
+            | ({"repost"} if rotated_now else set())
+    return {p.key for p in posts if p.kind in kinds.get(p.campaign, set())}
 
 
 def _campaign_rows(session: Session, wanted: dict[str, PlannedPost]) -> dict[str, Post]:
@@ -144,21 +204,35 @@ def apply_campaigns(settings: Settings, *, now: dt.datetime, directory: str | No
     A campaign whose every post is already due and which has no row in the ledger is refused (ConfigError
     naming its file): it is almost certainly a date typo. A finished campaign (rows exist) is fine.
     """
-    from bot.errors import ConfigError
-    from bot.ledger.store import open_store
+    from bot.ledger.store import open_existing_store, open_store
     from bot.schedule.campaign import load_campaigns
-    from bot.schedule.plan import make_plan
 
     campaigns = load_campaigns(settings, directory)
+    existing = open_existing_store(settings)  # validate before creating anything: a refused run leaves no file
+    try:
+        plan = _checked_plan(campaigns, settings, existing, now)
+    finally:
+        if existing is not None:
+            existing.session_factory.kw["bind"].dispose()
     ledger = open_store(settings)
     try:
-        plan = make_plan(campaigns, settings, now=now, posted=ledger.posted_highlights())
-        for campaign in campaigns:
-            if campaign.name in plan.stale and not ledger.list_posts(campaign=campaign.name):
-                last = max(p.local_time for p in plan.past if p.campaign == campaign.name)
-                raise ConfigError(f"every post of campaign {campaign.name!r} is in the past (the last at "
-                                  f"{last:%Y-%m-%d %H:%M %Z}); fix its dates or remove the file",
-                                  source=campaign.source)
-        return sync_ledger(ledger, plan.posts + plan.past, now=now), plan
+        wanted = plan.posts + plan.past
+        return sync_ledger(ledger, wanted, now=now, keep_due=floating_keys(campaigns, wanted)), plan
     finally:
         ledger.session_factory.kw["bind"].dispose()
+
+
+def _checked_plan(campaigns: Sequence[Campaign], settings: Settings, existing: Ledger | None,
+                  now: dt.datetime) -> Plan:
+    """The plan, or ConfigError for a campaign entirely in the past that the ledger has never seen."""
+    from bot.errors import ConfigError
+    from bot.schedule.plan import make_plan
+
+    plan = make_plan(campaigns, settings, now=now, posted=existing.posted_highlights() if existing else {})
+    for campaign in campaigns:
+        if campaign.name in plan.stale and (existing is None or not existing.list_posts(campaign=campaign.name)):
+            last = max(p.local_time for p in plan.past if p.campaign == campaign.name)
+            raise ConfigError(f"every post of campaign {campaign.name!r} is in the past (the last at "
+                              f"{last:%Y-%m-%d %H:%M %Z}); fix its dates or remove the file",
+                              source=campaign.source)
+    return plan
