@@ -16,7 +16,8 @@ from bot.content.textcount import V2, V3, CountingConfig, count_text, length_for
 
 WORDS = (
     "the and of in a as well due to such with — – , ; : ( ) U.S. Japan-US-ROK G20 2024 日本の 役割を 国際秩序 と は "
-    "、 。 example.com https://x.co/a 😀 👨\u200d👩 é e\u0301 International cooperation security “quoted” ，"
+    "、 。 example.com https://x.co/a 😀 👨\u200d👩 é e\u0301 International cooperation security “quoted” ， "
+    "¥1,200 million 3.5 per cent percent No. 4 H.E. Mr. Fumio Kishida 1,200万円"  # cuts barred inside amounts/names
 ).split()
 TEMPLATES = ("{} https://www.example.org/x #Tag", "Report: {}", "{}")
 

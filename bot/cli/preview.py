@@ -64,27 +64,48 @@ def preview_command(
 @click.option("--out", type=click.Path(), help="Directory, or a .png file for a single card; default var/cards/.")
 @click.option("--size", type=click.Choice(["x", "facebook", "both"]), default="both", show_default=True)
 @click.option("--top", type=click.IntRange(1, 20), default=3, show_default=True, help="Number of findings.")
-@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the files written and the findings refused as JSON.")
 @pass_app
+@click.pass_context
 def card_command(
-    app: AppContext, report: str, rank: int | None, out: str | None, size: str, top: int, as_json: bool
-) -> None:
-    """Render a quote-card PNG per highlight of REPORT, sized for X (1200×675) and/or Facebook (1200×630)."""
+    ctx: click.Context, app: AppContext, report: str, rank: int | None, out: str | None, size: str, top: int,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Render a quote-card PNG per highlight of REPORT, sized for X (1200×675) and/or Facebook (1200×630).
+
+    A finding that cannot be carded (too long, characters the font cannot draw) is reported on stderr, one
+    line each, and the other findings' cards are still written. Exit 0 when every card was written, 1 when
+    some findings were refused, 2 when no card could be made (with --finding N: when that one was refused).
+    """
+    from rich.console import Console
+    from rich.text import Text
+
     from bot.content.compose import find_report_file
     from bot.content.findings import rank_findings
     from bot.content.markdown_io import load_report
-    from bot.preview.cards import write_cards
+    from bot.errors import InputError
+    from bot.preview.cards import make_cards
 
     settings = app.settings
     check_out_option(out, (".png",))
     loaded = load_report(find_report_file(report, settings))
     findings = rank_findings(loaded, top=max(top, rank or 0))
-    paths = write_cards(loaded, findings, settings, out, size=size, rank=rank)
+    run = make_cards(loaded, findings, settings, out, size=size, rank=rank)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    for refusal in run.refused:
+        errors.print(Text(f"no card: {refusal.reason}", style="yellow"))
+    if not run.written:
+        raise InputError(f"no quote card could be made ({len(run.refused)} finding(s) refused)")
     if as_json:
-        emit_json({"cards": [str(p) for p in paths]})
+        data: dict[str, object] = {"cards": [str(p) for p in run.written]}
+        if run.refused:  # only when there were refusals: the one-key document of a clean run stays as it was
+            data["refused"] = [{"finding": r.rank, "reason": r.reason} for r in run.refused]
+        emit_json(data)
     else:
-        for path in paths:
+        for path in run.written:
             app.console.print(f"wrote [bold]{path}[/bold]")
+    if run.refused:
+        ctx.exit(1)
 
 
 def check_out_option(out: str | None, file_suffixes: tuple[str, ...]) -> None:

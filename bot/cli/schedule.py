@@ -159,7 +159,7 @@ def queue_command(app: AppContext, as_json: bool) -> None:
         emit_json([post_summary(p, _zone(app)) for p in posts])
         return
     _print_posts(app, posts, f"{len(posts)} posts in the queue", history=False)
-    attention = [p for p in posts if p.status in ("failed", "unconfirmed")]
+    attention = [p for p in posts if p.status in ("failed", "unconfirmed", "missed", "expired")]
     if attention:
         app.console.print(f"[bold red]{len(attention)} need attention[/bold red]: check them on the platform, "
                           "then `bot retry ID` or `bot cancel ID`")

@@ -157,7 +157,10 @@ def _highlight(post: _Post, finding: Finding) -> Draft:
     tagged = post.tagged(f"highlight-{finding.rank}")
     in_report = finding.position >= 0
     wants_deep = post.settings.links.text_fragments
-    deep = text_fragment_link(tagged, finding.text) if wants_deep and in_report else None
+    deep = None
+    if wants_deep and in_report:
+        # The report's text as context: the fragment's start words must match this sentence, not an earlier one.
+        deep = text_fragment_link(tagged, finding.text, context=post.report.paragraphs)
     statement = direct_statement(finding.text, post.report.language)
     text, notes = post.fill(post.settings.templates.x_highlight, "finding", statement, url=deep or tagged)
     meta = {"template": "x_highlight", "finding": finding.text, "rewritten": statement != finding.text}

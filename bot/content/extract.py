@@ -58,7 +58,8 @@ def extract_html(html: str, source: str) -> HtmlParts:
 
 
 def read_page_meta(html: str, source: str) -> PageMeta:
-    """OpenGraph first (what share previews use), then Twitter cards and plain <meta>/<title>/<link>."""
+    """OpenGraph first (what share previews use), then Twitter cards and plain <meta>/<title>/<link>; except
+    the address, where `<link rel="canonical">` wins over og:url (the page's own clean, untracked URL)."""
     import lxml.etree
     import lxml.html
 
@@ -81,7 +82,7 @@ def read_page_meta(html: str, source: str) -> PageMeta:
     body = document.find("body")
     return PageMeta(
         title=tags.get("og:title") or tags.get("twitter:title") or page_title or None,
-        url=tags.get("og:url") or canonical or None,
+        url=canonical or tags.get("og:url") or None,  # og:url often carries tracking parameters
         image=tags.get("og:image") or tags.get("twitter:image") or None,
         description=tags.get("og:description") or tags.get("description") or tags.get("twitter:description"),
         site_name=tags.get("og:site_name") or tags.get("application-name") or None,

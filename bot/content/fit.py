@@ -3,7 +3,9 @@
 Shortening cuts only at a clause boundary (after `,` `;` `:` or a dash, or `、` in Japanese) or a word boundary
 (whitespace; in text without spaces, between characters but never inside a run of Latin letters or digits such
 as "G20" or "2024"), drops dangling words like "and"/"the", and ends with "…". Names such as "Japan-US-ROK" or
-"U.S." contain no whitespace, so they are never split. Everything is deterministic.
+"U.S." contain no whitespace, so they are never split. Nor is an amount split from its unit ("¥1,200 million",
+"3.5 percent") or a title from what it introduces ("No. 4", "H.E. Mr. Fumio Kishida"): those go whole or not at
+all. Everything is deterministic.
 """
 
 from __future__ import annotations
@@ -34,6 +36,25 @@ _TRIM = " \t\n,;:—–-、，；：。([{\"'“‘「『（"
 _URL_LIKE = re.compile(r"\.[^\W\d_]{2}")  # a dot before two letters: no URL (whose length X fixes) without one
 _CLAUSE_PREFERENCE = 0.8  # a clause cut wins if it keeps at least this share of the best word cut
 
+# Words that must stay with the number before them: cutting "¥1,200 million" to "¥1,200…" changes the amount.
+# Magnitudes, percentages, currencies and a few common counted nouns; chains such as "1.2 trillion yen" or
+# "3.5 per cent" stay whole. Japanese counters follow the digits with no space ("1,200万円", "30％").
+_UNITS = (
+    "hundred|thousand|million|billion|trillion|mn|bn|tn|percent|per cent|percentage points?|%|yen|dollars?|"
+    "euros?|pounds?|yuan|won|rupees?|people|persons?|troops|soldiers|refugees|casualties|deaths|years?|months?|"
+    "weeks?|days?|hours?|km|kilometers?|kilometres?|miles?|kg|tons?|tonnes?|points?|times"
+)
+_NUMBER = r"(?<![0-9A-Za-z_.,])(?:[A-Z]{1,2}\$|[¥$€£₩])?\d(?:[\d,.]*\d)?"
+_CJK_COUNTER = "[万億兆千百]+(?:円|ドル|人)?|円|ドル|人|％|%"
+_AMOUNT = re.compile(rf"{_NUMBER}(?:(?:\s+(?i:{_UNITS})(?![\w%]))+|{_CJK_COUNTER})")
+# Titles and abbreviations that need the name or number after them ("No. 4", "H.E. Mr. Fumio Kishida"): the
+# title, any further titles and the capitalised name words (or the number) that follow stay whole.
+_TITLES = r"No|Nos|Mr|Mrs|Ms|Dr|Prof|H\.E|St|Art|Arts|p|pp|Vol|Gen|Amb|Sen|Rep|Gov|Pres|Sec|Lt|Col|Capt|Rev|Hon"
+_TITLE = rf"(?<![\w.])(?:{_TITLES})\."
+_NAME_WORD = rf"(?!(?:{_TITLES})\.)(?:[A-Z]\.|[A-Z][\w'’-]*)"
+_TITLED = re.compile(rf"{_TITLE}(?:\s+{_TITLE})*\s+(?:{_NUMBER}(?:[-–]\d+)?|{_NAME_WORD}(?:\s+{_NAME_WORD})*)")
+_DANGLING_TITLE = re.compile(rf"\s(?:{_TITLE}\s*)+$")
+
 
 def check_templates(settings: Settings) -> None:
     """Raise ConfigError naming `templates.<key>` when a template uses an unknown or malformed placeholder."""
@@ -61,9 +82,22 @@ def render(template: str, values: Mapping[str, object]) -> str:
     return "\n".join(lines).strip()
 
 
+def _unbreakable(text: str) -> list[tuple[int, int]]:
+    """Spans no cut may fall inside: an amount with its unit ("¥1,200 million", "3.5 per cent") and a title
+    with the name or number it introduces ("No. 4", "H.E. Mr. Fumio Kishida")."""
+    return [m.span() for pattern in (_AMOUNT, _TITLED) for m in pattern.finditer(text)]
+
+
+def _allowed(text: str, cuts: set[int] | list[int]) -> list[int]:
+    """`cuts` without those inside an unbreakable span, in order: the candidate list both searches share."""
+    spans = _unbreakable(text)
+    return sorted(at for at in cuts if not any(start < at < end for start, end in spans))
+
+
 def _word_cuts(text: str) -> list[int]:
     """Offsets where the text may be cut: before whitespace; in Japanese text also where a run of hiragana
-    (particles, verb endings) meets kanji, katakana or Latin — roughly a phrase (bunsetsu) boundary."""
+    (particles, verb endings) meets kanji, katakana or Latin — roughly a phrase (bunsetsu) boundary. Never
+    inside an amount or a titled name (see `_unbreakable`)."""
     cuts = {m.start() for m in _SPACE.finditer(text)}
     if _CJK.search(text):
         cuts |= {
@@ -74,19 +108,20 @@ def _word_cuts(text: str) -> list[int]:
             and not text[i].isspace()
             and not _is_mark(text[i])
         }
-    return sorted(cuts)
+    return _allowed(text, cuts)
 
 
 def _char_cuts(text: str) -> list[int]:
     """Last resort for text without spaces: between any two characters, but never inside a run of Latin
-    letters or digits ("G20", "2024") nor before a combining mark."""
-    return [
+    letters or digits ("G20", "2024"), inside an amount ("1,200万円") nor before a combining mark."""
+    cuts = [
         i
         for i in range(1, len(text))
         if not (text[i - 1].isascii() and text[i - 1].isalnum() and text[i].isascii() and text[i].isalnum())
         and not text[i].isspace()
         and not _is_mark(text[i])
     ]
+    return _allowed(text, cuts)
 
 
 def _is_mark(char: str) -> bool:
@@ -96,15 +131,16 @@ def _is_mark(char: str) -> bool:
 
 
 def _clause_cuts(text: str) -> list[int]:
-    return [m.end() for m in _CLAUSE_END.finditer(text)]
+    return _allowed(text, [m.end() for m in _CLAUSE_END.finditer(text)])
 
 
 def _cut(text: str, at: int) -> str:
-    """`text[:at]`, without trailing punctuation or dangling words ("and", "in addition"), plus the ellipsis."""
+    """`text[:at]`, without trailing punctuation, dangling words ("and", "in addition") or titles left without
+    their name ("Mr."), plus the ellipsis."""
     head = text[:at].rstrip(_TRIM)
     while True:
         words = head.rsplit(None, 1)
-        phrase = _DANGLING_PHRASE.search(head)
+        phrase = _DANGLING_PHRASE.search(head) or _DANGLING_TITLE.search(head)
         if phrase:
             head = head[: phrase.start()].rstrip(_TRIM)
         elif len(words) == 2 and words[1].lower() in _DANGLING:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -28,6 +29,59 @@ _CJK_CLAUSE = re.compile(r"(?<=[、，,；;])")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _UNRESERVED_ESCAPES = {".": "%2E", "-": "%2D", "_": "%5F", "~": "%7E"}
 _TRAILING_PUNCT = ".!?。！？…,;:、，\"'”’)］]）"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"  # RFC 3986 pchar (+ "/"), with "%" kept so existing %XX escapes stay
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def ascii_url(url: str) -> str:
+    """`url` in pure ASCII: IDNA (punycode) host; path, query and fragment percent-encoded per RFC 3986.
+
+    X's URL recogniser stops at the first non-ASCII character, so `https://example.org/ja/報告.php` would be
+    counted as `https://example.org/ja/` plus text; the ASCII form is one URL (23 characters). Existing `%XX`
+    escapes are kept (no double encoding) and ASCII URLs come back unchanged, byte for byte (the bare `?8`
+    query of the sample report included). A URL that cannot be parsed is returned as it is, for the caller's
+    validation to refuse.
+    """
+    if url.isascii() and not _LONE_PERCENT.search(url) and " " not in url:
+        return url
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if host and not host.isascii():
+        userinfo = netloc.rpartition("@")[0]
+        netloc = (quote(userinfo, safe=_PATH_SAFE) + "@" if "@" in netloc else "") + _idna(host)
+        netloc += f":{port}" if port is not None else ""
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            _escape(parts.path, _PATH_SAFE),
+            _escape(parts.query, _QUERY_SAFE),
+            _escape(parts.fragment, _QUERY_SAFE),
+        )
+    )
+
+
+def _escape(component: str, safe: str) -> str:
+    return quote(_LONE_PERCENT.sub("%25", component), safe=safe)
+
+
+def _idna(host: str) -> str:
+    """Punycode per IDNA 2008 with UTS #46 mapping (what browsers do); Python's IDNA 2003 codec otherwise."""
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return quote(host, safe="")
 
 
 def slugify(text: str) -> str:
@@ -72,7 +126,7 @@ def tag_url(url: str, *, platform: str, settings: Settings, event_slug: str, con
     Existing utm_* parameters are replaced so tagging twice gives the same URL. `content` overrides
     `links.utm_content` (the composer uses it to tell posts apart, e.g. `highlight-2`).
     """
-    parts = urlsplit(url)
+    parts = urlsplit(ascii_url(url))
     kept = [p for p in parts.query.split("&") if p and p.split("=", 1)[0] not in _UTM_KEYS]
     added = [f"{key}={quote(value, safe='')}" for key, value in _utm_values(platform, settings, event_slug, content)]
     return urlunsplit(parts._replace(query="&".join(kept + added)))
@@ -84,22 +138,42 @@ def _encode(text: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else _UNRESERVED_ESCAPES.get(c) or quote(c, safe="") for c in text)
 
 
-def _directive(sentence: str) -> str:
+def _directive(sentence: str, context: str = "") -> str:
     """The `text=` value: the whole sentence when short, else `start,end` with a few words (or, for text
-    written without spaces, the first and last clause) so the link survives small edits in between."""
+    written without spaces, the first and last clause) so the link survives small edits in between.
+
+    The browser scrolls to the *first* match of `start`, so with `context` (the report's text) the start is
+    lengthened until it occurs only once there: two sentences opening "It was emphasized that …" would
+    otherwise both link to the first. When no unique start leaves room for an end, the whole sentence is used.
+    """
     text = " ".join(sentence.split()).strip(_TRAILING_PUNCT + " ")
+    haystack = " ".join(context.split()).casefold()
     if _CJK.search(text):
         clauses = [c for c in _CJK_CLAUSE.split(text) if c.strip()]
-        start, end = _leading_clauses(clauses), _leading_clauses(clauses[::-1], reverse=True)
-        if len(text) > _CJK_MAX_EXACT and len(start) + len(end) < len(text):
-            return f"{_encode(start.strip(_TRAILING_PUNCT + ' '))},{_encode(end.strip(_TRAILING_PUNCT + ' '))}"
+        end = _leading_clauses(clauses[::-1], reverse=True)
+        first = len(_leading_clauses(clauses))
+        for taken in range(1, len(clauses) if len(text) > _CJK_MAX_EXACT else 0):
+            start = "".join(clauses[:taken])
+            if len(start) < first:
+                continue
+            if len(start) + len(end) >= len(text):
+                break
+            if _unique(start.strip(_TRAILING_PUNCT + " "), haystack):
+                return f"{_encode(start.strip(_TRAILING_PUNCT + ' '))},{_encode(end.strip(_TRAILING_PUNCT + ' '))}"
         return _encode(text)
     words = text.split(" ")
     if len(words) > _MAX_EXACT_WORDS:
-        start = " ".join(words[:_WORDS_EACH_END]).strip(_TRAILING_PUNCT)
         end = " ".join(words[-_WORDS_EACH_END:]).strip(_TRAILING_PUNCT)
-        return f"{_encode(start)},{_encode(end)}"
+        for count in range(_WORDS_EACH_END, len(words) - _WORDS_EACH_END):
+            start = " ".join(words[:count]).strip(_TRAILING_PUNCT)
+            if _unique(start, haystack):
+                return f"{_encode(start)},{_encode(end)}"
     return _encode(text)
+
+
+def _unique(term: str, haystack: str) -> bool:
+    """Whether `term` occurs at most once in `haystack` (already case-folded); always True without a text."""
+    return not haystack or haystack.count(" ".join(term.split()).casefold()) <= 1
 
 
 def _leading_clauses(clauses: list[str], *, reverse: bool = False) -> str:
@@ -113,14 +187,16 @@ def _leading_clauses(clauses: list[str], *, reverse: bool = False) -> str:
     return "".join(taken[::-1] if reverse else taken)
 
 
-def text_fragment_link(url: str, sentence: str) -> str:
+def text_fragment_link(url: str, sentence: str, *, context: str | Sequence[str] | None = None) -> str:
     """`url` plus a text directive that scrolls to and highlights `sentence` in supporting browsers.
 
     Browsers without support simply open the page. An existing `#fragment` is kept (`#frag:~:text=...`); an
-    existing text directive is replaced.
+    existing text directive is replaced. `context` is the report's text (a string or its paragraphs): with
+    it, the directive's start is made long enough to match only this sentence.
     """
     base, _, fragment = url.partition("#")
     fragment = fragment.split(":~:", 1)[0]
     if not sentence.strip():
         return url
-    return f"{base}#{fragment}:~:text={_directive(sentence)}"
+    text = context if isinstance(context, str) or context is None else "\n".join(context)
+    return f"{base}#{fragment}:~:text={_directive(sentence, text or '')}"

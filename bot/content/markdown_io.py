@@ -9,12 +9,14 @@ front matter: an unknown or mistyped key is an error naming the file and the key
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from bot.content.links import ascii_url
 from bot.content.report import Report
 from bot.errors import InputError
 
@@ -23,6 +25,13 @@ FIELD_ORDER = (
     "publisher", "description", "image", "source", "highlights", "exclude",
 )  # fmt: skip
 _STRING_FIELDS = ("slug", "title", "url", "event", "language", "publisher", "description", "image", "source")
+_URL_FIELDS = ("url", "image")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_MD_CODE = re.compile(r"`+([^`\n]+?)`+")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_MD_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
 _HEADER_COMMENT = (
     "# Edit freely. highlights: sentences to post instead of the ranked findings (in this order);\n"
     "# exclude: sentences (or parts of them) the ranking must never pick.\n"
@@ -102,7 +111,9 @@ def validate_front_matter(meta: dict[str, Any], source: str) -> dict[str, Any]:
     for key, value in meta.items():
         if value is None:
             continue
-        if key in _STRING_FIELDS:
+        if key in _URL_FIELDS:
+            fields[key] = http_url(key, _string(key, value, source), source)
+        elif key in _STRING_FIELDS:
             fields[key] = _string(key, value, source)
         elif key in ("part", "session"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -113,6 +124,19 @@ def validate_front_matter(meta: dict[str, Any], source: str) -> dict[str, Any]:
         else:  # highlights, exclude
             fields[key] = _string_list(key, value, source)
     return fields
+
+
+def http_url(key: str, value: str, source: str) -> str:
+    """`value` as an ASCII http(s) URL (see `links.ascii_url`); InputError naming the file and `key` otherwise.
+
+    Both `url` and `image` end up in posts or in previews fetched by the platforms, so `javascript:` and
+    other schemes are refused, and a non-ASCII address is normalised so X counts it as one link.
+    """
+    if not is_http_url(value):
+        raise InputError(
+            f"{key}: {value!r} is not a valid URL (expected http:// or https:// and a host)", source=source
+        )
+    return ascii_url(value)
 
 
 def _string(key: str, value: Any, source: str) -> str:
@@ -141,7 +165,8 @@ def _string_list(key: str, value: Any, source: str) -> tuple[str, ...]:
 
 
 def parse_body(body: str, language: str) -> tuple[str, ...]:
-    """Paragraphs separated by blank lines; headings and HTML comments are not paragraphs.
+    """Paragraphs separated by blank lines; headings and HTML comments are not paragraphs; inline Markdown
+    (links, emphasis, code) is reduced to its text by `plain_text`, since posts are plain text.
 
     Soft line breaks inside a paragraph are joined with a space (none for Japanese, which has no spaces).
     """
@@ -152,8 +177,22 @@ def parse_body(body: str, language: str) -> tuple[str, ...]:
         lines = [line for line in lines if not line.startswith("# ") and line != "#"]
         text = joiner.join(lines).strip()
         if text and not (text.startswith("<!--") and text.endswith("-->")):
-            paragraphs.append(text)
-    return tuple(paragraphs)
+            paragraphs.append(plain_text(text).strip())
+    return tuple(p for p in paragraphs if p)
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown as the words a reader sees: links and images become their text (the URL is dropped,
+    so `[click here](javascript:…)` can never reach a post), emphasis markers and code ticks are removed.
+
+    Markers only count when they hug a word (`*a*`, `__b__`), so `5 * 3`, `snake_case` and `2*3*4` stay.
+    """
+    text = _MD_LINK.sub(r"\1", markdown)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    text = _MD_CODE.sub(r"\1", text)
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EM_STAR.sub(r"\1", text)
+    return _MD_EM_UNDERSCORE.sub(r"\1", text)
 
 
 def build_report(fields: dict[str, Any], paragraphs: tuple[str, ...], source: str) -> Report:
@@ -161,10 +200,9 @@ def build_report(fields: dict[str, Any], paragraphs: tuple[str, ...], source: st
     for required in ("title", "url"):
         if not fields.get(required):
             raise InputError(f"front matter needs '{required}'", source=source)
-    if not is_http_url(fields["url"]):
-        raise InputError(
-            f"url: {fields['url']!r} is not a valid URL (expected http:// or https:// and a host)", source=source
-        )
+    for key in _URL_FIELDS:
+        if fields.get(key):
+            fields[key] = http_url(key, fields[key], source)
     if not paragraphs:
         raise InputError("the report has no body text", source=source)
     return Report(paragraphs=paragraphs, **{k: v for k, v in fields.items() if k != "paragraphs"})

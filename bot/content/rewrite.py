@@ -31,6 +31,20 @@ _SUBJUNCTIVE_BE = re.compile(
     r"(?<!\bmight )(?<!\bshall )\b(?P<neg>not )?be\b"
 )
 
+# What `_explicit_modal` must look past or give up on. A comma-delimited insertion ("Japan, which may not be
+# ready yet, increase ...") holds verbs of its own; a subordinate clause ("... so that partners must trust it")
+# holds modals that say nothing about the main verb; a second that-clause ("X be amended and that Y join ...")
+# cannot stand without the frame. Anything after the first of these is not the main clause.
+_INSERTION = re.compile(r"\([^()]*\)|\s[—–]\s.*?\s[—–]\s")
+_MAIN_CLAUSE_END = re.compile(
+    r",|;|\b(?:that|which|who|whom|whose|because|since|while|whereas|although|though|if|unless|until|when|where|"
+    r"so|lest|once)\b",
+    re.IGNORECASE,
+)
+_SECOND_THAT_CLAUSE = re.compile(r"(?:,|\b(?:and|or|but))\s+that\b", re.IGNORECASE)
+# "eBay", "iPhone", "mRNA": a word with a capital after its first letter is written that way on purpose.
+_KEEPS_CASE = re.compile(r"\S[^\s\W]*?[A-Z]")
+
 _OPENERS = re.compile(
     r"^(?:Finally|Lastly|Also|In addition|Additionally|Furthermore|Moreover|Meanwhile|At the same time),\s+",
     re.IGNORECASE,
@@ -66,7 +80,10 @@ _PASSIVE_FEELINGS = (
 
 
 def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
+    """Capitalise a sentence's first letter, but never a word such as "eBay" or "iPhone"."""
+    if not text[:1].islower() or _KEEPS_CASE.match(text):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def _lower_first_word(match: re.Match[str], key: str) -> str:
@@ -80,9 +97,11 @@ def _leading_frame(sentence: str) -> str:
         return sentence
     verb = match.group("verb").lower()
     rest = match.group("rest")
-    if re.fullmatch(_ASSERTIVE, verb):
+    # Without the frame, ", while X, Y" or "X and that Y" is no sentence: keep who said it.
+    stands_alone = rest[:1].isalnum() and not _SECOND_THAT_CLAUSE.search(rest)
+    if stands_alone and re.fullmatch(_ASSERTIVE, verb):
         return _upper_first(rest)
-    if re.fullmatch(_DIRECTIVE, verb):
+    if stands_alone and re.fullmatch(_DIRECTIVE, verb):
         direct = _explicit_modal(rest)
         if direct:
             return _upper_first(direct)
@@ -91,14 +110,24 @@ def _leading_frame(sentence: str) -> str:
 
 
 def _explicit_modal(clause: str) -> str | None:
-    """Turn "X be done" into "X should be done"; a clause that already has a modal is returned as is; None when the
-    subjunctive verb cannot be told apart (e.g. "Japan strengthen its ties")."""
-    if _MODAL.search(clause):
+    """Turn "X be done" into "X should be done"; a clause whose main verb already has a modal is returned as is;
+    None when the subjunctive verb cannot be told apart (e.g. "Japan strengthen its ties") or lies beyond a
+    comma or subordinate clause, where guessing could hit the wrong verb ("which may not be ready")."""
+    main = _main_clause(clause)
+    if _MODAL.search(main):
         return clause
-    be = _SUBJUNCTIVE_BE.search(clause)
+    be = _SUBJUNCTIVE_BE.search(main)
     if not be or be.start() == 0:
         return None
     return f"{clause[: be.start()]}should {be.group('neg') or ''}be{clause[be.end() :]}"
+
+
+def _main_clause(clause: str) -> str:
+    """The clause up to its first comma or subordinating word, with bracketed or dashed insertions blanked out
+    (same length, so offsets still point into `clause`)."""
+    blanked = _INSERTION.sub(lambda m: " " * len(m.group()), clause)
+    end = _MAIN_CLAUSE_END.search(blanked)
+    return blanked[: end.start()] if end else blanked
 
 
 def _passive_feelings(sentence: str) -> str:

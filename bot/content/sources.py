@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from bot.content.fetch import MAX_BYTES, check_not_binary, decode_html, fetch_html, format_size
 from bot.content.language import detect_language
+from bot.content.links import ascii_url
 from bot.content.markdown_io import (
     FIELD_ORDER,
     build_report,
@@ -77,7 +79,7 @@ def read_source(
     else:
         draft = _from_file(source)
     if url is not None:
-        draft.fields["url"] = url
+        draft.fields["url"] = ascii_url(url)
     return _assemble(draft, overrides, source), draft.warnings
 
 
@@ -119,19 +121,29 @@ def _from_html(html: str, source: str, *, fallback_url: str | None) -> Draft:
     meta, page = parts.meta, parts.page
     language = detect_language(" ".join(page.paragraphs), declared=meta.lang)
     context = " ".join(filter(None, [page.event, page.title, meta.text]))
+    url = _absolute(meta.url, fallback_url) or fallback_url
     fields: dict[str, Any] = {
         "title": page.title or meta.title,
-        "url": meta.url or fallback_url,
+        "url": url,
         "event": page.event,
         "date": resolve_date(page.date, context, meta.published),
         "language": language,
         "publisher": meta.site_name,
         "description": meta.description,
-        "image": meta.image,
+        "image": _absolute(meta.image, url),
     }
     draft = Draft(fields=fields, paragraphs=list(page.paragraphs))
     _warn_undated(draft, page)
     return draft
+
+
+def _absolute(address: str | None, base: str | None) -> str | None:
+    """A page's (possibly relative) canonical/og:image address as an absolute http(s) URL in ASCII, or None
+    when it is not one: a bad image tag should drop the image, not fail the ingest."""
+    if not address:
+        return None
+    absolute = urljoin(base, address.strip()) if base and is_http_url(base) else address.strip()
+    return ascii_url(absolute) if is_http_url(absolute) else None
 
 
 def _from_text(text: str, source: str) -> Draft:

@@ -29,6 +29,8 @@ from bot.ledger.models import Attempt, Post, UTCDateTime
 SessionFactory = sessionmaker[Session]
 # A thread part whose predecessor ended in one of these can never be sent.
 DEAD_ENDS = ("failed", "duplicate", "cancelled", "missed", "expired", "unconfirmed")
+# How the reason of a part failed only because an earlier part of its thread died begins.
+STRANDED = "stranded: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,18 +242,60 @@ def mark_missed(factory: SessionFactory, *, now: dt.datetime, grace_seconds: flo
 
 
 def fail_stranded_parts(factory: SessionFactory, *, now: dt.datetime) -> list[tuple[int, str]]:
-    """Thread parts whose previous part ended without being posted can never be sent: mark them failed."""
+    """Thread parts whose previous part ended without being posted can never be sent: mark them failed —
+    every later part of the thread in the same sweep (each pass fails the next level, until none is left).
+    The reason starts with STRANDED, which `bot retry <head>` looks for to bring them back."""
     prev = aliased(Post)
+    query = (
+        select(Post.id, prev.status, prev.part_index)
+        .join(prev, or_(prev.id == Post.thread_head_id, prev.thread_head_id == Post.thread_head_id))
+        .where(Post.status == "pending", Post.part_index > 0, prev.part_index == Post.part_index - 1,
+               prev.status.in_(DEAD_ENDS))
+    )
+    result: list[tuple[int, str]] = []
     with write_transaction(factory) as session:
-        rows = session.execute(
-            select(Post.id, prev.status, prev.part_index)
-            .join(prev, or_(prev.id == Post.thread_head_id, prev.thread_head_id == Post.thread_head_id))
-            .where(Post.status == "pending", Post.part_index > 0, prev.part_index == Post.part_index - 1,
-                   prev.status.in_(DEAD_ENDS))
-        ).all()
-        reasons = {row[0]: f"thread part {row[2]} ended as {row[1]}; this part cannot be sent" for row in rows}
-        changed = _close_pending(session, list(reasons), "failed", reasons, now)
-        return [(i, reasons[i]) for i in changed]
+        while True:
+            rows = session.execute(query).all()
+            reasons = {row[0]: f"{STRANDED}thread part {row[2]} ended as {row[1]}; this part cannot be sent"
+                       for row in rows}
+            changed = _close_pending(session, list(reasons), "failed", reasons, now)
+            if not changed:
+                return result
+            result += [(i, reasons[i]) for i in changed]
+
+
+def defer_held_back(
+    factory: SessionFactory,
+    ready_at: dict[str, dt.datetime],
+    *,
+    now: dt.datetime,
+    grace_seconds: float,
+    reasons: dict[str, str] | None = None,
+) -> list[tuple[int, str, dt.datetime]]:
+    """Heads due now (within grace) of accounts the runner itself holds back (pacing budget, rate-limit pause)
+    get their due time moved to when the account may publish: the grace window is for time the bot was down,
+    not for delays it imposed. `reasons[account]`, when given, is recorded in last_error. Returns
+    (id, account, new due time) for each post moved."""
+    if not ready_at:
+        return []
+    cutoff = now - dt.timedelta(seconds=grace_seconds)
+    query = select(Post.id, Post.account, Post.due_at).where(
+        Post.status == "pending", Post.part_index == 0, Post.account.in_(list(ready_at)),
+        Post.due_at <= now, Post.due_at >= cutoff)
+    with factory() as session:  # usually nothing to move: look before taking the write lock
+        if session.execute(query.limit(1)).first() is None:
+            return []
+    moved: list[tuple[int, str, dt.datetime]] = []
+    with write_transaction(factory) as session:
+        for row in session.execute(query).all():
+            ready = ready_at[row.account]
+            values: dict[str, Any] = {"due_at": ready, "updated_at": now}
+            if reasons and row.account in reasons:
+                values["last_error"] = reasons[row.account]
+            session.execute(update(Post).where(Post.id == row.id, Post.status == "pending").values(**values)
+                            .execution_options(synchronize_session=False))
+            moved.append((row.id, row.account, ready))
+    return moved
 
 
 def pending_due_times(factory: SessionFactory) -> list[tuple[int, dt.datetime]]:

@@ -42,6 +42,25 @@ APPROVAL_WINDOW = dt.timedelta(hours=1)
 PAST_TOLERANCE = dt.timedelta(minutes=1)
 
 
+def _restore_stranded_parts(session: Session, post: Post, now: dt.datetime) -> None:
+    """Retrying a thread part (or its head) brings back the later parts that failed only because it died."""
+    from bot.ledger.claims import STRANDED
+
+    thread = post.thread_head_id or post.id
+    rows = session.execute(
+        update(Post)
+        .where(or_(Post.thread_head_id == thread, Post.id == thread), Post.part_index > post.part_index,
+               Post.status == "failed", Post.last_error.startswith(STRANDED, autoescape=True))
+        .values(status="pending", due_at=now, attempts=0, claimed_by=None, claimed_at=None, updated_at=now,
+                last_error=f"retried with part {post.part_index} of its thread")
+        .execution_options(synchronize_session=False)
+    )
+    if rows.rowcount:  # type: ignore[attr-defined]
+        count = rows.rowcount  # type: ignore[attr-defined]
+        log.info("post %s: %d stranded later part(s) of its thread back to pending", post.id, count,
+                 extra={"fields": {"post_id": post.id, "status": "pending", "reason": "retry", "parts": count}})
+
+
 class Ledger:
     """The ledger as the rest of the bot sees it: queries return detached `Post` rows (safe to read after
     the session closed: the factory is built with expire_on_commit=False)."""
@@ -153,6 +172,7 @@ class Ledger:
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise BotError(f"post {post.id} changed while retrying; try again")
             _log_change(post, status, previous=post.status, reason="retry", due_at=due.isoformat())
+            _restore_stranded_parts(session, post, now)
             session.refresh(post)
             return post
 

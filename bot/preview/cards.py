@@ -3,7 +3,8 @@
 A card shows the finding, the event and the session title, and the logo when one is configured
 (settings.cards.logo, else config/logo.png if it exists). Output is deterministic — the same input gives the
 same bytes (no timestamps or metadata in the PNG) — so a card can be tested and re-rendered without churn.
-Text the font cannot draw, or a finding too long to fit, is refused with an InputError naming the finding.
+Text the font cannot draw, or a finding too long to fit, is refused with an InputError naming the finding;
+`make_cards` still writes the cards of the other findings and lists the refused ones.
 """
 
 from __future__ import annotations
@@ -145,6 +146,42 @@ def _selected(findings: Sequence[Finding], rank: int | None) -> list[Finding]:
     return chosen
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedCard:
+    """A finding that got no card, and why (`error` names the finding: "slug: finding 2 ...")."""
+
+    rank: int
+    error: InputError
+
+    @property
+    def reason(self) -> str:
+        return " ".join(str(self.error).split())  # one line, whatever the message's wrapping
+
+
+@dataclass(frozen=True, slots=True)
+class CardRun:
+    """What `make_cards` did: the files written and the findings refused."""
+
+    written: list[Path]
+    refused: list[RefusedCard]
+
+
+def make_cards(
+    report: Report,
+    findings: Sequence[Finding],
+    settings: Settings,
+    out: str | Path | None = None,
+    *,
+    size: str = "both",
+    rank: int | None = None,
+) -> CardRun:
+    """Render and write every card that can be made; a refused finding (too long, undrawable characters) is
+    listed in `refused` and does not stop the others. `bot card` uses this: one bad emoji in one finding must
+    not cost the cards of the rest. Nothing is written for a refused finding (not even one of its sizes)."""
+    cards, refused = _render(report, findings, settings, out, size=size, rank=rank)
+    return CardRun(_write_all(cards), refused)
+
+
 def write_cards(
     report: Report,
     findings: Sequence[Finding],
@@ -156,9 +193,25 @@ def write_cards(
 ) -> list[Path]:
     """Render the cards for `findings` (or only finding `rank`) and write them; returns the files written.
 
-    `out` is a directory (default `<var_dir>/cards/`), or a `.png` file when exactly one card is rendered.
-    Every card is rendered before any file is written, so a refused finding leaves nothing half-done.
+    All or nothing: the first refused finding's InputError is raised before any file is written. `out` is a
+    directory (default `<var_dir>/cards/`), or a `.png` file when exactly one card is rendered.
     """
+    cards, refused = _render(report, findings, settings, out, size=size, rank=rank)
+    if refused:
+        raise refused[0].error
+    return _write_all(cards)
+
+
+def _render(
+    report: Report,
+    findings: Sequence[Finding],
+    settings: Settings,
+    out: str | Path | None,
+    *,
+    size: str,
+    rank: int | None,
+) -> tuple[list[tuple[Path, bytes]], list[RefusedCard]]:
+    """The requested cards rendered in memory with their target files, and the findings refused."""
     if not findings:
         content_file = Path(settings.bot.content_dir) / f"{report.slug}.md"
         raise InputError(
@@ -166,28 +219,44 @@ def write_cards(
             source=str(content_file),
         )
     chosen, sizes = _selected(findings, rank), _sizes(size)
+    _check_single_file(out, len(chosen) * len(sizes))
     style, logo_file = style_from(settings), logo_path(settings)
     logo = _open_logo(logo_file) if logo_file else None
-    rendered = [
-        (card_filename(report, f, s), render_card(card_content(report, f), s, style, logo))
-        for f in chosen
-        for s in sizes
-    ]
+    rendered: list[tuple[str, bytes]] = []
+    refused: list[RefusedCard] = []
+    for finding in chosen:
+        try:
+            cards = [
+                (card_filename(report, finding, s), render_card(card_content(report, finding), s, style, logo))
+                for s in sizes
+            ]
+        except InputError as error:
+            refused.append(RefusedCard(finding.rank, error))
+            continue
+        rendered.extend(cards)
     targets = _targets(out, settings, [name for name, _ in rendered])
-    for target, (_, data) in zip(targets, rendered, strict=True):
+    return [(target, data) for target, (_, data) in zip(targets, rendered, strict=True)], refused
+
+
+def _write_all(cards: Sequence[tuple[Path, bytes]]) -> list[Path]:
+    for target, data in cards:
         _write(target, data)
-    return targets
+    return [target for target, _ in cards]
+
+
+def _check_single_file(out: str | Path | None, count: int) -> None:
+    """A `.png` --out takes exactly one card: refused up front, whatever later renders or not."""
+    if out is not None and Path(out).suffix.lower() == ".png" and count != 1:
+        raise InputError(
+            f"--out {out} is one file but {count} cards would be rendered "
+            "(give a directory, or pick one with --finding N --size x|facebook)"
+        )
 
 
 def _targets(out: str | Path | None, settings: Settings, names: list[str]) -> list[Path]:
     destination = Path(out) if out is not None else Path(settings.bot.var_dir) / "cards"
     if destination.suffix.lower() == ".png":
-        if len(names) != 1:
-            raise InputError(
-                f"--out {destination} is one file but {len(names)} cards were rendered "
-                "(give a directory, or pick one with --finding N --size x|facebook)"
-            )
-        return [destination]
+        return [destination] * len(names)  # at most one: see _check_single_file
     if destination.exists() and not destination.is_dir():
         raise InputError("--out must be a directory or a .png file", source=str(destination))
     return [destination / name for name in names]

@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.content.textcount import length_for
 from bot.logs import mask_secrets
-from bot.publish.base import Publisher
-from bot.publish.errors import PublishError
+from bot.publish.base import PublishedPost, Publisher
+from bot.publish.errors import PublishError, Rejected
 from bot.publish.retry import Sleeper, call_with_retries
 
 if TYPE_CHECKING:
     import requests
 
+    from bot.content.draft import Media
     from bot.publish.credentials import Credentials
     from bot.publish.journal import Journal
     from bot.settings import Account, Settings
@@ -71,6 +73,44 @@ class AdapterPublisher(Publisher):
 
     def now(self) -> dt.datetime:
         return self.clock.now() if self.clock is not None else dt.datetime.now(dt.UTC)
+
+    # ── creating a post: the length check, then the platform's own create ──────────────────────────────
+    def publish_post(
+        self,
+        text: str,
+        *,
+        link: str | None = None,
+        reply_to: str | None = None,
+        media: Sequence[Media] = (),
+        scheduled_at: dt.datetime | None = None,
+    ) -> PublishedPost:
+        """Refuse a text over the platform's limit before any request is made (live and dry-run alike: a
+        dry-run must not call "posted" what the platform would refuse), then create the post."""
+        self.check_length(self.text_sent(text, link=link, media=media))
+        return self._create_post(text, link=link, reply_to=reply_to, media=media, scheduled_at=scheduled_at)
+
+    def check_length(self, text: str) -> None:
+        """Rejected("post is over the limit: N/MAX") under the class's Capabilities (limit and counting rule)."""
+        limit = self.capabilities
+        length = length_for(text, limit.counting)
+        if length > limit.max_length:
+            raise Rejected(f"post is over the limit: {length}/{limit.max_length}")
+
+    def text_sent(self, text: str, *, link: str | None, media: Sequence[Media]) -> str:
+        """The text the platform will count: `text` with the link where the platform puts it in the text."""
+        return text
+
+    @abstractmethod
+    def _create_post(
+        self,
+        text: str,
+        *,
+        link: str | None,
+        reply_to: str | None,
+        media: Sequence[Media],
+        scheduled_at: dt.datetime | None,
+    ) -> PublishedPost:
+        """Create one post (the length was checked already)."""
 
     @abstractmethod
     def _translate(self, error: BaseException, *, write: bool) -> PublishError:

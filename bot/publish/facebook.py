@@ -30,6 +30,11 @@ SCHEDULE_MIN = dt.timedelta(minutes=10)
 SCHEDULE_MAX = dt.timedelta(days=30)
 
 
+def message_with_link(text: str, link: str | None) -> str:
+    """A photo post has no link field: the link goes after the text unless the text already has it."""
+    return text if not link or link in text else f"{text}\n\n{link}"
+
+
 def _parse_time(value: Any) -> dt.datetime | None:
     try:
         return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z") if value else None
@@ -82,14 +87,17 @@ class FacebookPublisher(AdapterPublisher):
         return result
 
     # ── the contract ────────────────────────────────────────────────────────────────────────────────
-    def publish_post(
+    def text_sent(self, text: str, *, link: str | None, media: Sequence[Media]) -> str:
+        return message_with_link(text, link) if len(media) == 1 else text
+
+    def _create_post(
         self,
         text: str,
         *,
-        link: str | None = None,
-        reply_to: str | None = None,
-        media: Sequence[Media] = (),
-        scheduled_at: dt.datetime | None = None,
+        link: str | None,
+        reply_to: str | None,
+        media: Sequence[Media],
+        scheduled_at: dt.datetime | None,
     ) -> PublishedPost:
         if reply_to is not None:
             raise Rejected("Facebook Pages have no threads: publish a single post")
@@ -97,7 +105,7 @@ class FacebookPublisher(AdapterPublisher):
             raise Rejected(f"Facebook takes at most {self.capabilities.max_images} images, got {len(media)}")
         schedule = self._schedule_fields(scheduled_at)
         if len(media) == 1:
-            message = text if not link or link in text else f"{text}\n\n{link}"
+            message = message_with_link(text, link)
             result = self._photo(media[0], message=message, **schedule)
             return self._post(str(result.get("post_id") or result["id"]), message, result)
         fields: dict[str, str] = {"message": text, **schedule}

@@ -30,6 +30,11 @@ def status_url(tweet_id: str) -> str:
     return f"https://x.com/i/status/{tweet_id}"
 
 
+def with_link(text: str, link: str | None) -> str:
+    """X has no link field: the link goes at the end of the text unless the text already has it."""
+    return f"{text} {link}" if link and link not in text else text
+
+
 def _parse_time(value: Any) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
@@ -92,21 +97,23 @@ class XPublisher(AdapterPublisher):
         return self._user_id
 
     # ── the contract ────────────────────────────────────────────────────────────────────────────────
-    def publish_post(
+    def text_sent(self, text: str, *, link: str | None, media: Sequence[Media]) -> str:
+        return with_link(text, link)
+
+    def _create_post(
         self,
         text: str,
         *,
-        link: str | None = None,
-        reply_to: str | None = None,
-        media: Sequence[Media] = (),
-        scheduled_at: dt.datetime | None = None,
+        link: str | None,
+        reply_to: str | None,
+        media: Sequence[Media],
+        scheduled_at: dt.datetime | None,
     ) -> PublishedPost:
         if scheduled_at is not None:
             raise Rejected("X has no native scheduling: let the bot's scheduler send it at the time")
         if len(media) > self.capabilities.max_images:
             raise Rejected(f"X takes at most {self.capabilities.max_images} images, got {len(media)}")
-        if link and link not in text:
-            text = f"{text} {link}"
+        text = with_link(text, link)
         media_ids = [self._upload(m) for m in media]
         answer = self._call(
             lambda: self.client.create_tweet(

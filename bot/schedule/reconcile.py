@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import socket
 import unicodedata
 from collections.abc import Sequence
@@ -21,11 +22,15 @@ from bot.publish.errors import PublishError
 
 _URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 HOST = socket.gethostname()
+PROCESS_NONCE = secrets.token_hex(6)
+_NONCE = re.compile(r"[0-9a-f]{12}")
 
 
 def runner_identity(name: str) -> str:
-    """`host:pid:name` — what `claimed_by` holds, so a restarted runner can tell a dead claimant."""
-    return f"{HOST}:{os.getpid()}:{name}"
+    """`host:pid:nonce:name` — what `claimed_by` holds, so a restarted runner can tell a dead claimant. The
+    nonce (random, once per process) tells this process from an earlier one that had the same pid (a container
+    restart makes the bot PID 1 again)."""
+    return f"{HOST}:{os.getpid()}:{PROCESS_NONCE}:{name}"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -38,13 +43,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _claimant(claimed_by: str) -> tuple[str, int | None, str | None]:
+    """(host, pid, nonce) of a `claimed_by`; nonce None for the older `host:pid:name` form."""
+    parts = claimed_by.split(":", 3)
+    pid = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    nonce = parts[2] if len(parts) == 4 and _NONCE.fullmatch(parts[2]) else None
+    return parts[0], pid, nonce
+
+
 def is_abandoned(post: ClaimedPost, *, now: dt.datetime, stale_after: dt.timedelta) -> bool:
     """A claim is abandoned when its runner (same host) is no longer alive, or — for a runner on another
-    host, whose process we cannot see — when it is older than `stale_after`."""
-    host, _, rest = (post.claimed_by or "").partition(":")
-    pid_text = rest.partition(":")[0]
-    if host == HOST and pid_text.isdigit():
-        return int(pid_text) != os.getpid() and not _pid_alive(int(pid_text))
+    host, whose process we cannot see — when it is older than `stale_after`.
+
+    Same host: our own pid with our nonce is this process (alive); our own pid with another nonce is an
+    earlier process that had our pid (dead: PID reuse after a restart); another pid is alive or not as the
+    OS says (a live pid that is not us is treated as a live runner: never steal from a running process)."""
+    host, pid, nonce = _claimant(post.claimed_by or "")
+    if host == HOST and pid is not None:
+        if pid == os.getpid():
+            return nonce is not None and nonce != PROCESS_NONCE
+        return not _pid_alive(pid)
     return post.claimed_at is None or post.claimed_at < now - stale_after
 
 

@@ -69,6 +69,7 @@ class Runner:
         self._last_expire: dt.datetime | None = None
         self._disabled: dict[str, str] = {}
         self._retrying: dict[int, dt.datetime] = {}
+        self._deferred: dict[int, dt.datetime] = {}  # posts this run moved forward for its own pacing
         self._stop = threading.Event()
         self._busy = threading.Lock()
         self._again = threading.Event()
@@ -124,7 +125,9 @@ class Runner:
         while not self.stopping:
             self._expire_drafts()
             now = self.clock.now()
-            excluded = set(self._disabled) | set(self.pacer.blocked(now))
+            blocked = {a: ready for a, ready in self.pacer.blocked(now).items() if a not in self._disabled}
+            self._defer_held_back(blocked, now)
+            excluded = set(self._disabled) | set(blocked)
             batch = claims.claim_due_posts(
                 self.factory, runner_id=self.runner_id, now=now,
                 grace_seconds=self.settings.runner.grace_seconds, exclude_accounts=sorted(excluded),
@@ -135,6 +138,25 @@ class Runner:
                 self.send(post)
                 sent += 1
         return sent
+
+    def _defer_held_back(self, blocked: dict[str, dt.datetime], now: dt.datetime) -> None:
+        """Due posts of accounts this run holds back are moved to when the account may publish again, so the
+        grace window (meant for time the bot was down) never turns the bot's own pacing into `missed`."""
+        if not blocked:
+            return
+        paused = {a: f"account {a} rate-limited until {ready.isoformat()}: deferred until then"
+                  for a, ready in blocked.items() if (self.pacer.paused_until(a) or now) > now}
+        moved = claims.defer_held_back(self.factory, blocked, now=now,
+                                       grace_seconds=self.settings.runner.grace_seconds, reasons=paused)
+        for post_id, account, ready in moved:
+            why = "rate-limit pause" if account in paused else "pacing"
+            log.info("post %s deferred by %s until %s", post_id, why, ready.isoformat(),
+                     extra={"fields": {"post_id": post_id, "account": account, "status": "pending",
+                                       "deferred_until": ready.isoformat(), "reason": why}})
+            if account not in paused:
+                self._deferred[post_id] = ready
+            if self.on_rescheduled is not None:
+                self.on_rescheduled(post_id, ready)
 
     def sweep(self) -> None:
         """Ledger housekeeping: overdue heads → missed, parts after a dead end → failed, drafts → expired."""
@@ -302,7 +324,8 @@ class Runner:
         now = self.clock.now()
         still_pending = claims.pending_due_at(self.factory, self._retrying)
         self._retrying = dict(still_pending)
-        candidates = list(still_pending.values())
+        self._deferred = claims.pending_due_at(self.factory, self._deferred)
+        candidates = list(still_pending.values()) + list(self._deferred.values())
         blocked = {
             account: ready
             for account, ready in self.pacer.blocked(now).items()

@@ -83,20 +83,22 @@ def _bulk_job_store(engine: Engine, tablename: str) -> Any:
     from apscheduler.util import datetime_to_utc_timestamp
 
     class BulkJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
-        buffer: list[dict[str, Any]] | None = None
+        buffer: dict[str, dict[str, Any]] | None = None
 
         def add_job(self, job: Any) -> None:
             if self.buffer is None:
                 super().add_job(job)
                 return
-            self.buffer.append({"id": job.id, "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
-                                "job_state": pickle.dumps(job.__getstate__(), self.pickle_protocol)})
+            # Keyed by job id, last one wins: the same `post-<id>` may be added twice before the scheduler
+            # starts (a retry during start-up, then the rebuild), and the table's id is unique.
+            self.buffer[job.id] = {"id": job.id, "next_run_time": datetime_to_utc_timestamp(job.next_run_time),
+                                   "job_state": pickle.dumps(job.__getstate__(), self.pickle_protocol)}
 
         def flush(self) -> None:
             rows, self.buffer = self.buffer, None
             if rows:
                 with self.engine.begin() as connection:
-                    connection.execute(self.jobs_t.insert(), rows)
+                    connection.execute(self.jobs_t.insert(), list(rows.values()))
 
     return BulkJobStore(engine=engine, tablename=tablename)
 
@@ -113,6 +115,7 @@ class RunnerService:
         self.lock = RunnerLock(url, name)
         self.grace = runner.settings.runner.grace_seconds
         self._scheduled: dict[int, dt.datetime] = {}
+        self._failure: BaseException | None = None
         self.store = _bulk_job_store(self.engine, job_table(name))
         self.scheduler = BlockingScheduler(
             jobstores={"default": self.store},
@@ -130,7 +133,7 @@ class RunnerService:
         """Replace every wake-up job with one per pending post, from the ledger (before the scheduler starts;
         this runner's job table is its own and locked, so dropping stale rows is safe)."""
         self.store.jobs_t.drop(self.engine, checkfirst=True)
-        self.store.buffer = []  # written in one transaction when the scheduler starts (see _on_started)
+        self.store.buffer = {}  # written in one transaction when the scheduler starts (see _on_started)
         self._scheduled.clear()
         self.scheduler.add_job(jobs.SWEEP, "interval", seconds=self.runner.settings.runner.poll_seconds,
                                id="ledger-sweep", replace_existing=True)
@@ -174,7 +177,14 @@ class RunnerService:
         self.scheduler.add_job(jobs.SWEEP, "date", id="sweep-now", replace_existing=True)
 
     def _on_started(self, _event: Any) -> None:
-        self.store.flush()
+        try:
+            self.store.flush()
+        except Exception as error:  # without its jobs the service would idle forever: stop, exit 1
+            self._failure = error
+            log.error("could not store the wake-up jobs: %s; stopping", error,
+                      extra={"fields": {"error": type(error).__name__}})
+            self.scheduler.shutdown(wait=False)
+            return
         # A stop signal that came while start() was still storing the jobs could not shut it down then.
         count = len(self._scheduled)
         log.info("scheduler ready with %d wake-up job(s)", count, extra={"fields": {"jobs": count}})
@@ -193,7 +203,6 @@ class RunnerService:
 
         self.lock.acquire(self.engine)
         jobs.install(self)
-        self.runner.on_rescheduled = self.schedule_wake
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         try:
@@ -202,8 +211,12 @@ class RunnerService:
             self.scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
             self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
             self.rebuild_jobs()
+            # Only now: a post rescheduled during start-up is already covered by the rebuild (from the ledger).
+            self.runner.on_rescheduled = self.schedule_wake
             if not self.runner.stopping:
                 self.scheduler.start()
+            if self._failure is not None:
+                raise BotError(f"`bot run` stopped: its wake-up jobs could not be stored ({self._failure})")
         finally:
             self.runner.wait_until_done()
             jobs.install(None)
