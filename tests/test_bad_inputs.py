@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_support import run_cli
 from tests.conftest import SAMPLE_REPORT_TXT
 
 SAMPLE = "content/tgd5-part3-2-future-of-international-security.md"
@@ -123,15 +123,6 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, list[str], list[s
 ]  # fmt: skip
 
 
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def _snapshot(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "<dir>"
@@ -155,7 +146,7 @@ def test_bad_input_gives_one_line_and_changes_nothing(
 ) -> None:
     setup(project_dir)
     before = _snapshot(project_dir)
-    code, out, err = _run(capsys, argv)
+    code, out, err = run_cli(capsys, *argv)
     assert code == expected_code, (out, err)
     message = err if expected_code == 2 else out
     lines = [line for line in message.splitlines() if line.strip()]
@@ -174,7 +165,7 @@ def test_findings_json_with_everything_excluded_is_an_empty_list_and_a_warning(
     project_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _excluded_report(project_dir)
-    code, out, err = _run(capsys, ["findings", EXCLUDED, "--json"])
+    code, out, err = run_cli(capsys, "findings", EXCLUDED, "--json")
     data = json.loads(out)
     assert code == 0 and err == ""
     assert data["findings"] == []
@@ -184,6 +175,6 @@ def test_findings_json_with_everything_excluded_is_an_empty_list_and_a_warning(
 def test_findings_json_lists_no_warnings_when_there_are_findings(
     project_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _run(capsys, ["findings", SAMPLE, "--json"])
+    code, out, _ = run_cli(capsys, "findings", SAMPLE, "--json")
     data = json.loads(out)
     assert code == 0 and data["findings"] and data["warnings"] == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_support import run_cli
 
 CAMPAIGN = """
 [campaign]
@@ -25,11 +25,9 @@ every_minutes = 0
 
 
 def _bot(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        assert not exit_.code, capsys.readouterr()
-    return capsys.readouterr().out
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    return out
 
 
 def _campaign(project_dir: Path, cards: bool) -> Path:

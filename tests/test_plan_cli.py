@@ -8,19 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_support import run_cli as run
 
 NOW = "2026-11-28T12:00+00:00"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_plan_shows_times_texts_and_totals_and_creates_no_database(project_dir: Path,

@@ -8,20 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.cli import main
+from tests.cli_support import run_cli as run
 
 SAMPLE = "content/tgd5-part3-2-future-of-international-security.md"
 LONG = "Participants discussed the future of international security and cooperation at great length. " * 12
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_report(directory: Path, highlight: str) -> Path:

@@ -8,19 +8,12 @@ from pathlib import Path
 import pytest
 import responses
 
-from bot.cli import main
 from bot.content.draft import Draft
+from tests.cli_support import run_cli as run
 
 REPORT = "content/tgd5-part3-2-future-of-international-security.md"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = int(main(list(argv)) or 0)  # ctx.exit(n) returns n (the console script passes it to sys.exit)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _drafts_file(path: Path) -> Path:

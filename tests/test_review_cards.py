@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.errors import InputError
 from bot.preview.cards import make_cards, write_cards
+from tests.cli_support import run_cli as run
 
 EMOJI = "Cooperation is key 🤝 for the region."
 FINE = ["Closer cooperation between Japan and NATO was also anticipated.",
@@ -18,13 +18,6 @@ FINE = ["Closer cooperation between Japan and NATO was also anticipated.",
 TOO_LONG = "Participants discussed the future of international security and cooperation at great length. " * 12
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = int(main(list(argv)) or 0)  # ctx.exit(n) returns n in non-standalone mode
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_report(directory: Path, highlights: list[str]) -> str:

@@ -8,26 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.content.compose import compose_drafts
 from bot.content.findings import rank_findings
 from bot.content.ingest import ingest
 from bot.content.report import Finding, Report
 from bot.content.signals import cue_families, is_meta
 from bot.settings import settings_from_dict
+from tests.cli_support import run_cli as run
 
 REPORT = "content/tgd5-part3-2-future-of-international-security.md"
 TWEETS = "https://api.twitter.com/2/tweets"
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = int(main(list(argv)) or 0)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _x_texts(request: dict) -> str:  # type: ignore[type-arg]

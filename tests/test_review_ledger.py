@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.errors import InputError
 from bot.ledger.store import Ledger, open_store
 from bot.schedule.campaign import load_campaigns
 from bot.schedule.plan import plan_posts
 from bot.schedule.sync import SyncResult, floating_keys, sync_ledger
 from bot.settings import Settings, load_settings
+from tests.cli_support import run_cli as run
 from tests.plan_support import ANNOUNCE_AND_3, campaign_file, use_fake_drafts
 from tests.test_store import add
 
@@ -54,14 +54,6 @@ def statuses(ledger: Ledger) -> dict[str, str]:
     return {p.key: p.status for p in ledger.list_posts()}
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ── 1. retry never makes an unapproved post pending ─────────────────────────────────────────────────

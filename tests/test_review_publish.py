@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import responses
 
-from bot.cli import main
 from bot.content.draft import Draft
 from bot.content.textcount import weighted_length
 from bot.publish.errors import Rejected
@@ -18,6 +17,7 @@ from bot.publish.registry import create_publisher
 from bot.schedule.clock import FakeClock
 from bot.schedule.runner import Runner
 from tests import runner_support
+from tests.cli_support import run_cli as run
 from tests.publish_support import ALL_ENV, FixedClock, dry_publisher, live_publisher, make_settings
 from tests.runner_support import T0, add_post, factory, get  # noqa: F401
 
@@ -108,13 +108,6 @@ def test_runner_fails_an_over_length_post_with_the_reason_and_sends_nothing(fact
 # ── `bot post` ─────────────────────────────────────────────────────────────────────────────────────────
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = int(main(list(argv)) or 0)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _drafts(path: Path) -> Path:
