@@ -121,10 +121,13 @@ def run_bot(tmp: Path, url: str, expected_posted: int, timeout: float = 120) -> 
     from bot.ledger.db import open_ledger
 
     (tmp / "bot.toml").write_text(CONFIG.format(var=tmp / "var"))
+    # A dry-run works on the rehearsal ledger: the seeded ledger is the rehearsal, resumed as it is (the real
+    # ledger is a separate, empty file), so the runner works on exactly these rows, as the kill test does.
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("BOT_")}, "BOT_CONFIG": str(tmp / "bot.toml"),
-           "BOT_DATABASE_URL": url, "BOT_DRYRUN_JOURNAL": str(tmp / "journal.jsonl"), "PYTHONPATH": str(ROOT)}
+           "BOT_DATABASE_URL": f"sqlite:///{tmp / 'real-ledger.sqlite3'}", "BOT_REHEARSAL_DATABASE_URL": url,
+           "BOT_DRYRUN_JOURNAL": str(tmp / "journal.jsonl"), "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    proc = subprocess.Popen([*bot_cmd(), "--log-json", "run", "--runner-name", "bench"], env=env, cwd=tmp,
+    proc = subprocess.Popen([*bot_cmd(), "--log-json", "run", "--resume", "--runner-name", "bench"], env=env, cwd=tmp,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     figures: dict[str, float] = {}
     assert proc.stderr is not None

@@ -36,3 +36,30 @@ class ConfigError(InputError):
 
 class MissingCredentials(InputError):
     """A live action needs secrets that are not set; the message lists the variable *names*."""
+
+
+class LocalFailure(BotError):
+    """This machine failed while working — disk full, a file that cannot be written, the ledger database gone
+    or broken. Not a platform's refusal and not the post's fault: the run stops (exit 1), posts stay queued."""
+
+    @classmethod
+    def from_os_error(cls, error: OSError, what: str = "local I/O error") -> LocalFailure:
+        where = f" ({error.filename})" if error.filename else ""
+        return cls(f"{what}{where}: {error.strerror or type(error).__name__}")
+
+    @classmethod
+    def from_database(cls, error: BaseException) -> LocalFailure:
+        """One line for a database error: the driver's first line (never the URL, the SQL or its parameters)."""
+        original = getattr(error, "orig", None) or error
+        lines = str(original).strip().splitlines()
+        return cls(f"BOT_DATABASE_URL: ledger database error: {lines[0][:200] if lines else 'no detail'}")
+
+
+def local_failure_of(error: BaseException) -> LocalFailure | None:
+    """A database or file-system error that escaped a command, as one line (the CLI exits 1 with it); None for
+    anything else (a bug keeps its traceback)."""
+    if type(error).__module__.split(".")[0] in ("sqlalchemy", "psycopg", "sqlite3"):
+        return LocalFailure.from_database(error)
+    if isinstance(error, OSError) and type(error).__module__.split(".")[0] not in ("requests", "urllib3"):
+        return LocalFailure.from_os_error(error)
+    return None

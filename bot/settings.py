@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ConfigError
+from bot.sources.config import NotifySection, SourceConfig, WatchSection, check_sources
 
 DEFAULT_CONFIG = Path("config/bot.toml")
 
@@ -49,6 +50,26 @@ class BotSection(_Section):
         return value
 
 
+def plain_placeholders(value: str | None) -> str | None:
+    """Templates take plain `{name}` placeholders only: a format spec or conversion (`{finding!r:>99999999}`)
+    could pad a post to megabytes and stall `bot draft`. ValueError (the caller names the key) otherwise."""
+    import string
+
+    if value is None:
+        return value
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                  if name is not None]
+    except ValueError:
+        return value  # a malformed template is named by the placeholder checks (bot.content.fit / links)
+    for name, spec, conversion in fields:
+        if spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"placeholder {shown[:60]} has a format spec or conversion: only plain {{{name}}} "
+                             "placeholders are allowed")
+    return value
+
+
 class LinksSection(_Section):
     """UTM tagging of links back to the report; `{platform}` and `{event_slug}` are filled in."""
 
@@ -58,18 +79,54 @@ class LinksSection(_Section):
     utm_content: str | None = None
     text_fragments: bool = True
 
+    _plain = field_validator("utm_source", "utm_medium", "utm_campaign", "utm_content")(plain_placeholders)
+
+
+def _check_hashtags(value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    for tag in value or ():
+        if not re.fullmatch(r"#\w+", tag):
+            raise ValueError(f"{tag!r} is not a hashtag (expected '#Word')")
+    return value
+
+
+class LanguageHashtags(_Section):
+    """Hashtags for reports in one language (`[hashtags.ja]`); a platform left out uses `[hashtags]`."""
+
+    x: tuple[str, ...] | None = None
+    facebook: tuple[str, ...] | None = None
+
+    _tags = field_validator("x", "facebook")(_check_hashtags)
+
 
 class HashtagsSection(_Section):
+    """Hashtags every post of a platform carries (a report's or campaign's own hashtags come first)."""
+
     x: tuple[str, ...] = ()
     facebook: tuple[str, ...] = ()
+    ja: LanguageHashtags = LanguageHashtags()
 
-    @field_validator("x", "facebook")
-    @classmethod
-    def _tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for tag in value:
-            if not re.fullmatch(r"#\w+", tag):
-                raise ValueError(f"{tag!r} is not a hashtag (expected '#Word')")
-        return value
+    _tags = field_validator("x", "facebook")(_check_hashtags)
+
+
+JAPANESE_TEMPLATES = {
+    "x_announcement": "新着報告：{event}「{title}」 {url} {hashtags}",
+    "x_highlight": "{finding} {url} {hashtags}",
+    "facebook_intro": "報告：{event}「{title}」",
+    "facebook_findings_heading": "主なポイント：",
+}
+
+
+class LanguageTemplates(_Section):
+    """Templates for reports in one language (`[templates.ja]`, chosen by the report's language or an
+    account's `language`); a key left out uses `[templates]`."""
+
+    x_announcement: str | None = None
+    x_highlight: str | None = None
+    facebook_intro: str | None = None
+    facebook_findings_heading: str | None = None
+
+    _plain = field_validator("x_announcement", "x_highlight", "facebook_intro",
+                             "facebook_findings_heading")(plain_placeholders)
 
 
 class TemplatesSection(_Section):
@@ -80,6 +137,10 @@ class TemplatesSection(_Section):
     facebook_intro: str = "Report from {event}: {title}"
     facebook_findings_heading: str = "Key points:"
     thread: bool = False
+    ja: LanguageTemplates = Field(default_factory=lambda: LanguageTemplates(**JAPANESE_TEMPLATES))
+
+    _plain = field_validator("x_announcement", "x_highlight", "facebook_intro",
+                             "facebook_findings_heading")(plain_placeholders)
 
 
 class PricesSection(_Section):
@@ -151,6 +212,7 @@ class Account(_Section):
     platform: Literal["x", "facebook"]
     page_id: str | None = None
     auth: Literal["oauth1", "oauth2"] = "oauth1"
+    language: Literal["en", "ja"] | None = None  # post templates/hashtags of this language, whatever the report's
 
     @field_validator("name")
     @classmethod
@@ -179,6 +241,51 @@ class Account(_Section):
         return "BOT_" + re.sub(r"[^A-Z0-9]", "_", self.name.upper()) + "_"
 
 
+class WebUser(_Section):
+    """A named reviewer of the review desk (`bot serve`). `password_hash` is an argon2 hash (make one with
+    `bot serve --hash-password`); a user without one can only sign in through the trusted proxy header."""
+
+    name: str
+    role: Literal["viewer", "editor"] = "viewer"
+    password_hash: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _user_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,119}", value):
+            raise ValueError(f"user name {value!r} must be letters, digits, '.', '_', '@' or '-'")
+        return value
+
+    @field_validator("password_hash")
+    @classmethod
+    def _argon2(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("$argon2"):
+            raise ValueError("password_hash must be an argon2 hash ($argon2id$...), never a password")
+        return value
+
+
+class WebSection(_Section):
+    """The review desk: its users, and optionally a reverse proxy that signs users in (the header naming the
+    user is trusted only when `trusted_user_header` is set: the proxy must strip it from clients' requests)."""
+
+    users: tuple[WebUser, ...] = ()
+    trusted_user_header: str | None = None
+    session_hours: float = Field(12.0, gt=0, le=24 * 30)
+    allowed_hosts: tuple[str, ...] = ()  # Host headers accepted besides loopback and the --host given
+
+    @model_validator(mode="after")
+    def _unique_users(self) -> WebSection:
+        names = [u.name for u in self.users]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate user name(s): {', '.join(dupes)}")
+        return self
+
+    @property
+    def has_users(self) -> bool:
+        return bool(self.users) or self.trusted_user_header is not None
+
+
 class Settings(_Section):
     bot: BotSection = BotSection()
     links: LinksSection = LinksSection()
@@ -191,7 +298,11 @@ class Settings(_Section):
     runner: RunnerSection = RunnerSection()
     pacing: PacingSection = PacingSection()
     cards: CardsSection = CardsSection()
+    web: WebSection = WebSection()  # review desk (`bot serve`)
     accounts: tuple[Account, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()  # autopilot (bot/sources/config.py)
+    watch: WatchSection = WatchSection()
+    notify: NotifySection = NotifySection()
     # Where the settings came from, for messages; not read from the file.
     source: str = Field("<defaults>", exclude=True)
 
@@ -201,6 +312,7 @@ class Settings(_Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"duplicate account name(s): {', '.join(dupes)}")
+        check_sources(self.sources, set(names))
         return self
 
     def account(self, name: str) -> Account:
@@ -212,8 +324,13 @@ class Settings(_Section):
 
     @property
     def database_url(self) -> str:
-        """BOT_DATABASE_URL, or the embedded SQLite file under var/."""
-        return os.environ.get("BOT_DATABASE_URL") or f"sqlite:///{Path(self.bot.var_dir) / 'bot.sqlite3'}"
+        """BOT_DATABASE_URL, or the embedded SQLite file under var/. A malformed or unsupported value is refused
+        here, before any path uses it (ConfigError naming BOT_DATABASE_URL, exit 2)."""
+        from bot.ledger.db import parse_database_url
+
+        url = os.environ.get("BOT_DATABASE_URL") or f"sqlite:///{Path(self.bot.var_dir) / 'bot.sqlite3'}"
+        parse_database_url(url)
+        return url
 
 
 def _refuse_tokens(text: str, source: str) -> None:

@@ -3,9 +3,15 @@ whether the command raised SystemExit or returned a code (click's `ctx.exit(n)` 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.cli import main
+
+# "Now" for every command run in-process (tests/conftest.py pins the CLI clock to it): the suite never
+# depends on the day it runs.
+TEST_NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -8,12 +8,24 @@ from pathlib import Path
 
 import pytest
 
+from bot.schedule.clock import FakeClock
+from tests.cli_support import TEST_NOW
+
 # Registered once here, for every test module (a module importing it as well would stop pytest rewriting its asserts).
-pytest_plugins = ["tests.ledger_fixtures"]
+pytest_plugins = ["tests.ledger_fixtures", "tests.browser_support"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLE_REPORT_TXT = SHARED / "reports" / "tgd5-part3-2-future-of-international-security.txt"
+
+
+@pytest.fixture(autouse=True)
+def cli_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock every in-process `bot …` command reads (bot.cli.context.clock_factory), pinned to TEST_NOW.
+    A test moves it with `cli_clock.set(...)` / `.advance(...)`."""
+    clock = FakeClock(TEST_NOW)
+    monkeypatch.setattr("bot.cli.context.clock_factory", lambda: clock)
+    return clock
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,8 @@ URL = "https://example.org/report"
 
 
 def fake_drafts(report: Any, settings: Any, *, platforms: Sequence[str] = ("x", "facebook"),
-                thread: bool | None = None, top: int = 3, edition: str = "") -> list[Draft]:
+                thread: bool | None = None, top: int = 3, edition: str = "",
+                **_post_settings: Any) -> list[Draft]:  # content=, language=: the campaign's post settings
     drafts: list[Draft] = []
     if "x" in platforms:
         drafts.append(Draft("x", "announcement", REPORT, (f"New report{edition} {URL}",), link=URL,
@@ -51,3 +52,12 @@ def campaign_file(folder: Path, name: str, *, accounts: str = '["jiia-x"]', extr
 
 
 ANNOUNCE_AND_3 = '[announcement]\nat = "2026-12-01T10:00"\n[highlights]\ncount = 3\nstart = "2026-12-02"\ndaily_at = "12:00"\n'
+
+
+def use_fixed_sample_dates(project_dir: Path) -> None:
+    """The shipped sample campaign with fixed dates (2026-12-01 …) instead of times relative to its first
+    `bot schedule`: for tests about campaigns whose dates have passed."""
+    path = project_dir / "schedules" / "tgd5-part3-2.toml"
+    text = path.read_text(encoding="utf-8").replace('at = "+1d 10:00"', 'at = "2026-12-01T10:00"')
+    text = text.replace('start = "+2d"', 'start = "2026-12-02"').replace('until = "+90d"', 'until = "2027-02-28"')
+    path.write_text(text, encoding="utf-8")

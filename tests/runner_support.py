@@ -76,6 +76,7 @@ class FakePublisher(Publisher):
         self.calls: list[dict[str, Any]] = []
         self.lookup_error: BaseException | None = None
         self.on_publish = on_publish
+        self.links: dict[str, str] = {}  # remote id → the link it was sent with (a platform's link field)
 
     def publish_post(self, text: str, *, link: str | None = None, reply_to: str | None = None,
                      media: Sequence[Media] = (), scheduled_at: dt.datetime | None = None) -> PublishedPost:
@@ -88,6 +89,8 @@ class FakePublisher(Publisher):
             raise error
         post = PublishedPost(str(1000 + len(self.sent)), f"https://x.test/{1000 + len(self.sent)}", "x", text=text)
         self.sent.append(post)
+        if link:
+            self.links[post.remote_id] = link
         if error is not None:
             raise error
         return post
@@ -104,7 +107,8 @@ class FakePublisher(Publisher):
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
         if self.lookup_error is not None:
             raise self.lookup_error
-        return [RemotePost(p.remote_id, p.text, None, p.url) for p in reversed(self.sent)][:limit]
+        return [RemotePost(p.remote_id, p.text, None, p.url, tuple(filter(None, [self.links.get(p.remote_id)])))
+                for p in reversed(self.sent)][:limit]
 
     def check_credentials(self) -> AccountStatus:
         return AccountStatus(True, "acct-x", "x")
@@ -161,6 +165,9 @@ page_id = "1"
 """
 
 
+RUN = ["run", "--resume"]  # a dry-run continuing the seeded (rehearsal) ledger
+
+
 def bot_command() -> list[str]:
     """The real CLI, with the real dry-run transport (journal + injected faults from the environment)."""
     import sys
@@ -172,13 +179,27 @@ def subprocess_env(tmp_path: Any, url: str, **extra: str) -> dict[str, str]:
     config = tmp_path / "bot.toml"
     config.write_text(FAST_CONFIG.format(var=tmp_path / "var"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(BOT_CONFIG=str(config), BOT_DATABASE_URL=url, BOT_DRYRUN_JOURNAL=str(tmp_path / "journal.jsonl"),
-               PYTHONPATH=str(ROOT), **extra)
+    # A dry-run `bot run` works on the rehearsal ledger: the seeded ledger is made the rehearsal, and every run
+    # passes `--resume` (RUN) so it continues it instead of copying the (empty) real ledger over it.
+    real = f"sqlite:///{tmp_path / 'real-ledger.sqlite3'}"
+    env.update(BOT_CONFIG=str(config), BOT_DATABASE_URL=real, BOT_REHEARSAL_DATABASE_URL=url,
+               BOT_DRYRUN_JOURNAL=str(tmp_path / "journal.jsonl"), PYTHONPATH=str(ROOT), **extra)
     return env
 
 
-def seed_posts(factory: SessionFactory, *, singles: int, threads: int, parts: int = 3) -> dict[int, str]:
-    """Due posts on both accounts, inserted in one transaction: {id: text}."""
+def sent_key(account: str, text_: str, link: str | None) -> str:
+    """What identifies a create in the journal: X's text (the link is appended to it), Facebook's message and
+    link field."""
+    if "fb" in account:
+        return f"{text_}\n{link}" if link else text_
+    return f"{text_} {link}" if link and link not in text_ else text_
+
+
+def seed_posts(factory: SessionFactory, *, singles: int, threads: int, parts: int = 3,
+               near_identical: bool = False) -> dict[int, str]:
+    """Due posts on both accounts, inserted in one transaction: {id: sent_key}. `near_identical`: the singles
+    come in groups of three with one text (with `&`, `<`, `>`, which X answers HTML-escaped) and different
+    links, as 60 copies of a report with the same findings would."""
     from itertools import cycle
 
     accounts = cycle(["kill-x", "kill-fb"])
@@ -186,18 +207,25 @@ def seed_posts(factory: SessionFactory, *, singles: int, threads: int, parts: in
     now = dt.datetime.now(dt.UTC)
     made: dict[int, str] = {}
 
-    def row(text_: str, account: str, head: int | None = None, part: int = 0) -> Post:
+    def row(text_: str, account: str, head: int | None = None, part: int = 0, link: str | None = None) -> Post:
+        payload = {"text": text_, **({"link": link} if link else {})}
         return Post(key=f"k:{uuid.uuid4().hex}", campaign="t", report="r", account=account,
-                    platform="facebook" if "fb" in account else "x", kind="highlight", payload={"text": text_},
+                    platform="facebook" if "fb" in account else "x", kind="highlight", payload=payload,
                     content_hash="h", due_at=due, status="pending", thread_head_id=head, part_index=part,
                     created_at=now, updated_at=now)
 
     with factory() as session:
+        batch = uuid.uuid4().hex[:6]
         for i in range(singles):
-            post = row(f"single post {i} {uuid.uuid4().hex[:6]}", next(accounts))
+            account = next(accounts)
+            if near_identical:  # same text per account and group of three, links differ
+                text_ = f"R&D <finding {i // 6}> & more {batch}"
+                post = row(text_, account, link=f"https://example.org/report-{i}?a=1&utm_source=t")
+            else:
+                post = row(f"single post {i} {uuid.uuid4().hex[:6]}", account)
             session.add(post)
             session.flush()
-            made[post.id] = post.payload["text"]
+            made[post.id] = sent_key(account, post.payload["text"], post.payload.get("link"))
         for t in range(threads):
             account = "kill-x"  # threads are an X feature
             head = row(f"thread {t} part 0", account)
@@ -228,7 +256,9 @@ def journal_creates(path: Any) -> list[dict[str, Any]]:
         if entry.get("method") == "POST" and re.search(r"/2/tweets$|/feed$|/photos$", entry.get("url", "")):
             body = entry.get("body") or {}
             reply = (body.get("reply") or {}).get("in_reply_to_tweet_id") if isinstance(body, dict) else None
-            creates.append({"text": body.get("text") or body.get("message"), "reply_to": reply,
+            text_ = body.get("text") or body.get("message")
+            key = sent_key(str(entry.get("account")), text_, None if body.get("text") else body.get("link"))
+            creates.append({"text": key, "reply_to": reply,
                             "id": entry.get("synthetic_id"), "account": entry.get("account")})
     return creates
 

@@ -80,6 +80,38 @@ def _excluded_report(root: Path) -> None:
     )
 
 
+def _report_with_slug(slug: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        text = (root / SAMPLE).read_text(encoding="utf-8")
+        broken = re.sub(r"(?m)^slug: .*$", f"slug: {json.dumps(slug)}", text, count=1)
+        assert broken != text
+        (root / "content" / "bad.md").write_text(broken, encoding="utf-8")
+
+    return setup
+
+
+def _template(key: str, value: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        config = root / "config" / "bot.toml"
+        text = config.read_text(encoding="utf-8")
+        broken = re.sub(rf"(?m)^{key} = .*$", f"{key} = {json.dumps(value)}", text, count=1)
+        assert broken != text
+        config.write_text(broken, encoding="utf-8")
+
+    return setup
+
+
+def _html_with_canonical(url: str) -> Callable[[Path], None]:
+    """A saved page whose canonical URL is hostile: refused (no usable URL), never kept raw in `url:`."""
+    def setup(root: Path) -> None:
+        body = " ".join(["Ports should remain open to all traders in the region, participants agreed."] * 3)
+        (root / "page.html").write_text(
+            f'<html><head><title>Ports</title><link rel="canonical" href=\'{url}\'></head>'
+            f"<body><article><h1>Ports</h1><p>{body}</p></article></body></html>", encoding="utf-8")
+
+    return setup
+
+
 def _nothing(root: Path) -> None:
     return None
 
@@ -120,6 +152,27 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int, list[str], list[s
      ["content/excluded.md: the report has no findings"], ["original-report.txt"]),
     ("findings-everything-excluded", _excluded_report, ["findings", EXCLUDED], 0,
      ["content/excluded.md: no findings: every sentence is excluded or procedural"], []),
+    # Slugs name files: validated at every entrance, nothing written outside content/ or the cards folder.
+    ("ingest-meta-slug-climbs-out", _good_txt, ["ingest", "good.txt", "--meta", "slug=../../evil"], 2,
+     ["good.txt: slug: '../../evil' is not a valid slug"], []),
+    ("ingest-meta-slug-absolute", _good_txt, ["ingest", "good.txt", "--meta", "slug=/tmp/abs", "--force"], 2,
+     ["good.txt: slug: '/tmp/abs' is not a valid slug"], []),
+    ("ingest-meta-slug-too-long", _good_txt, ["ingest", "good.txt", "--meta", "slug=" + "a" * 81], 2,
+     ["is not a valid slug (a-z, 0-9 and '-', at most 80 characters)"], []),
+    ("front-matter-slug-card", _report_with_slug("../../../../tmp/pwn"), ["card", "content/bad.md"], 2,
+     ["content/bad.md: slug: '../../../../tmp/pwn' is not a valid slug"], []),
+    ("front-matter-slug-draft", _report_with_slug("Has Spaces"), ["draft", "content/bad.md"], 2,
+     ["content/bad.md: slug: 'Has Spaces' is not a valid slug"], []),
+    # Templates: plain {name} placeholders only (a format spec could pad a post to megabytes).
+    ("template-format-spec", _template("x_highlight", "{finding!r:>99999999} {url}"), ["draft", SAMPLE], 2,
+     ["templates.x_highlight", "{finding!r:>99999999}", "only plain {finding} placeholders"], []),
+    ("template-conversion", _template("facebook_intro", "{title!s}"), ["draft", SAMPLE], 2,
+     ["templates.facebook_intro", "format spec or conversion"], []),
+    # A hostile canonical URL is never kept raw: the saved page has no usable URL left.
+    ("ingest-canonical-url-script", _html_with_canonical('https://example.org/r"><script>alert(1)</script>'),
+     ["ingest", "page.html"], 2, ["no URL for this report"], ["<script>"]),
+    ("front-matter-url-script", _report_with_url('https://example.org/r"><script>x</script>'),
+     ["draft", "content/bad.md"], 2, ["content/bad.md: url:", "is not a valid URL"], []),
 ]  # fmt: skip
 
 
@@ -178,3 +231,55 @@ def test_findings_json_lists_no_warnings_when_there_are_findings(
     code, out, _ = run_cli(capsys, "findings", SAMPLE, "--json")
     data = json.loads(out)
     assert code == 0 and data["findings"] and data["warnings"] == []
+
+
+# Bad environment values and ids: (id, BOT_DATABASE_URL or None for a throw-away SQLite ledger outside the
+# project, argv, exit code, fragments the one line must contain). Exit 2 for a malformed or unsupported URL or
+# an id no ledger can hold; exit 1 for a database that cannot be reached or a file that cannot be written.
+UNREACHABLE = "postgresql+psycopg://postgres:s3cret-pw@127.0.0.1:1/test"
+ENV_CASES: list[tuple[str, str | None, list[str], int, list[str]]] = [
+    ("db-url-garbage-queue", "garbage", ["queue"], 2, ["BOT_DATABASE_URL: not a database URL"]),
+    ("db-url-no-port-history", ":notaport", ["history"], 2, ["BOT_DATABASE_URL: not a database URL"]),
+    ("db-url-bad-port-run", "postgresql://db.example.org:notaport/x", ["run", "--until-idle"], 2,
+     ["BOT_DATABASE_URL: not a database URL"]),
+    ("db-url-mysql-queue", "mysql://bot:s3cret-pw@db.example.org/bot", ["queue"], 2,
+     ["BOT_DATABASE_URL: unsupported database 'mysql'"]),
+    ("db-unreachable-queue", UNREACHABLE, ["queue"], 1, ["BOT_DATABASE_URL: cannot use the ledger database"]),
+    ("db-unreachable-history", UNREACHABLE, ["history"], 1, ["BOT_DATABASE_URL: cannot use the ledger database"]),
+    ("db-unreachable-run", UNREACHABLE, ["run", "--until-idle", "--live"], 1,
+     ["BOT_DATABASE_URL: cannot use the ledger database"]),
+    ("cancel-huge-id", None, ["cancel", "99999999999999999999"], 2, ["no post with id or key '99999999999999999999'"]),
+    ("retry-huge-id", None, ["retry", "99999999999999999999"], 2, ["no post with id or key"]),
+    ("repost-huge-id", None, ["repost", "99999999999999999999"], 2, ["no post with id or key"]),
+    ("approve-huge-id", None, ["approve", "99999999999999999999"], 2, ["no campaign or post '99999999999999999999'"]),
+    ("plan-ics-dev-full", None, ["plan", "--ics", "/dev/full"], 1,
+     ["--ics: cannot write /dev/full: No space left on device"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "argv", "expected_code", "must"), [pytest.param(*c[1:], id=c[0]) for c in ENV_CASES])
+def test_bad_environment_and_ids_give_one_line_and_change_nothing(
+    project_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str | None,
+    argv: list[str],
+    expected_code: int,
+    must: list[str],
+) -> None:
+    if url is None:
+        from bot.ledger.db import open_ledger
+
+        url = f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'ledger.sqlite3'}"
+        open_ledger(url).kw["bind"].dispose()
+    monkeypatch.setenv("BOT_DATABASE_URL", url)
+    before = _snapshot(project_dir)
+    code, out, err = run_cli(capsys, *argv)
+    assert code == expected_code, (out, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    for fragment in must:
+        assert fragment in lines[0]
+    assert "s3cret-pw" not in out + err and not _LEAK.search(out + err)
+    assert _snapshot(project_dir) == before

@@ -14,35 +14,12 @@ from bot.content.draft import Draft
 from bot.content.report import Report
 from bot.preview.html import drafts_page, preview_report, render_page, write_page
 from bot.settings import settings_from_dict
+from tests.browser_support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SAMPLE = "content/tgd5-part3-2-future-of-international-security.md"
 HOSTILE_TITLE = '<script>window.__pwned = 1; document.title = "pwned"; alert(1)</script>Hostile'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -165,7 +142,8 @@ def test_plan_calendar_links_to_each_post(page: Any, project_dir: Path) -> None:
     page.goto(path.resolve().as_uri())
     slots = page.locator("#calendar a.slot")
     assert slots.count() == count == page.locator("article.post").count()
-    assert page.locator("#calendar tr.day").first.locator("th").inner_text().endswith("2026-12-01")
+    # the sample starts at "+1d 10:00": the day after 2026-11-28 (09:00 in Tokyo)
+    assert page.locator("#calendar tr.day").first.locator("th").inner_text().endswith("2026-11-29")
     slots.first.click()
     target = slots.first.get_attribute("href")
     assert page.evaluate("() => location.hash") == target

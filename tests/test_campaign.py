@@ -17,6 +17,8 @@ from bot.settings import Settings, load_settings
 REPORT = "tgd5-part3-2-future-of-international-security"
 HEAD = f'[campaign]\nreport = "{REPORT}"\naccounts = ["jiia-x"]\n'
 UTC = dt.UTC
+# Fixed times do not depend on "now": any instant will do.
+ANY_NOW = dt.datetime(2031, 7, 15, 6, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -75,6 +77,27 @@ BAD = [
      "highlights.times[0]: 2026-03-29 01:30 does not exist in Europe/London"),
     ("now in times", HEAD + '[highlights]\ntimes = ["now"]\n', "times: 'now' is only allowed"),
     ("now with daily_at", HEAD + '[highlights]\ncount = 1\nstart = "now"\ndaily_at = "12:00"\n', "'now' needs every_minutes"),
+    # booleans are strict: a string or a number is refused rather than guessed
+    ("approval yes", HEAD + 'approval = "yes"\n[announcement]\nat = "+1d 10:00"\n', "campaign.approval"),
+    ("approval 1", HEAD + 'approval = 1\n[announcement]\nat = "+1d 10:00"\n', "campaign.approval"),
+    ("cards '0'", HEAD + 'cards = "0"\n[announcement]\nat = "+1d 10:00"\n', "campaign.cards"),
+    ("thread yes", HEAD + '[announcement]\nat = "+1d 10:00"\nthread = "yes"\n', "announcement.thread"),
+    # the ends of the calendar
+    ("year 9999 west of UTC", HEAD + 'timezone = "America/Adak"\n[announcement]\nat = "9999-12-31T23:59"\n',
+     "announcement.at: 9999-12-31 23:59 in America/Adak is beyond the calendar"),
+    ("year 1 east of UTC", HEAD + 'timezone = "Asia/Tokyo"\n[announcement]\nat = "0001-01-01T00:00"\n',
+     "announcement.at: 0001-01-01 00:00 in Asia/Tokyo is beyond the calendar"),
+    ("relative too far", HEAD + '[announcement]\nat = "+9999999d"\n', "announcement.at"),
+    # relative times
+    ("relative with h and a time", HEAD + '[announcement]\nat = "+1h 10:00"\n', "announcement.at"),
+    ("relative bad time of day", HEAD + '[announcement]\nat = "+1d 25:00"\n', "announcement.at"),
+    ("relative date with hours", HEAD + '[highlights]\ncount = 1\nstart = "+2d"\ndaily_at = "12:00"\n'
+     '[reposts]\ncron = "0 9 * * mon"\nuntil = "+2h"\n', "reposts.until"),
+    ("relative start with daily_at", HEAD + '[highlights]\ncount = 1\nstart = "+3h"\ndaily_at = "12:00"\n',
+     "highlights.start"),
+    ("anchor without offset", HEAD + 'anchor = "2026-12-01T08:00"\n[announcement]\nat = "+2h"\n', "campaign.anchor"),
+    ("bad posting hours", HEAD + 'posting_hours = "18:00-09:00"\n[announcement]\nat = "+2h"\n',
+     "campaign.posting_hours"),
 ]
 
 
@@ -94,18 +117,20 @@ def test_the_sample_campaign_loads(settings: Settings) -> None:
     assert campaign.name == "tgd5-part3-2"
     assert campaign.accounts == ("jiia-x", "jiia-facebook")
     assert campaign.timezone == "Asia/Tokyo"
-    now = dt.datetime(2026, 11, 28, tzinfo=UTC)
-    assert campaign.announcement_time(now) == dt.datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    # The shipped sample is relative ("+1d 10:00", "+2d" at 12:00): anchored now (no ledger yet), it starts
+    # tomorrow in Tokyo, whatever the day.
+    now = dt.datetime(2026, 11, 28, tzinfo=UTC)  # 09:00 in Tokyo
+    assert campaign.announcement_time(now) == dt.datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
     times = campaign.highlight_times(now)
     assert [t.astimezone(UTC).isoformat() for t in times] == [
-        "2026-12-02T03:00:00+00:00", "2026-12-03T03:00:00+00:00", "2026-12-04T03:00:00+00:00"]
+        "2026-11-30T03:00:00+00:00", "2026-12-01T03:00:00+00:00", "2026-12-02T03:00:00+00:00"]
 
 
 def test_name_defaults_to_the_file_name_and_zone_to_the_settings(settings: Settings, project_dir: Path) -> None:
     path = write(project_dir / "s", HEAD + "[announcement]\nat = 2026-12-01T10:00:00\n", "launch-week.toml")
     campaign = parse_campaign(path, settings)
     assert (campaign.name, campaign.timezone) == ("launch-week", "Asia/Tokyo")
-    assert campaign.announcement_time(dt.datetime.now(UTC)) == dt.datetime(2026, 12, 1, 1, tzinfo=UTC)
+    assert campaign.announcement_time(ANY_NOW) == dt.datetime(2026, 12, 1, 1, tzinfo=UTC)
 
 
 def test_two_files_with_one_name_are_refused(settings: Settings, project_dir: Path) -> None:
@@ -136,7 +161,7 @@ def test_an_ambiguous_time_takes_the_first_occurrence() -> None:
 def test_a_daily_series_keeps_its_local_time_across_a_dst_change(settings: Settings, project_dir: Path) -> None:
     body = HEAD + 'timezone = "Europe/London"\n[highlights]\ncount = 2\nstart = "2026-03-28"\ndaily_at = "12:00"\n'
     campaign = parse_campaign(write(project_dir / "s", body), settings)
-    times = campaign.highlight_times(dt.datetime.now(UTC))
+    times = campaign.highlight_times(ANY_NOW)
     assert [f"{t:%H:%M}" for t in times] == ["12:00", "12:00"]
     assert [t.astimezone(UTC).hour for t in times] == [12, 11]  # GMT, then BST
 
@@ -145,7 +170,7 @@ def test_ambiguous_times_in_a_campaign_file_load(settings: Settings, project_dir
     body = HEAD + 'timezone = "America/New_York"\n[announcement]\nat = "2026-11-01T01:30"\n'
     campaign = parse_campaign(write(project_dir / "s", body), settings)
     # Compare in UTC: aware datetimes in a DST fold never compare equal across zones (PEP 495).
-    assert campaign.announcement_time(dt.datetime.now(UTC)).astimezone(UTC) == dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    assert campaign.announcement_time(ANY_NOW).astimezone(UTC) == dt.datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
 
 
 def test_now_campaigns_follow_the_clock_for_demos(settings: Settings, project_dir: Path) -> None:

@@ -220,7 +220,9 @@ def test_attach_cards_adds_media_to_highlights_only(settings, project_dir: Path)
     out = project_dir / "cards"
     attached = attach_cards(drafts, REPORT, FINDINGS, settings, out)
     assert attached[0] == drafts[0]
-    assert [m.alt_text for m in attached[1].media] == [LONG]
+    # The card and its alt text carry the finding's final words (the post's), not the report's framing.
+    [alt] = [m.alt_text for m in attached[1].media]
+    assert alt.startswith("Continuation and strengthening of the US commitment") and "should be solidified" in alt
     assert Path(attached[1].media[0].path) == out / "sample-finding1-x.png"
     assert Image.open(attached[2].media[0].path).size == (1200, 630)
     again = attach_cards(attached, REPORT, FINDINGS, settings, out)

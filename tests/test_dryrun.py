@@ -194,7 +194,7 @@ def test_fault_plan_is_deterministic_with_a_seed():
 def test_transient_fault_is_not_recorded_and_retries_run_out():
     journal = Journal()
     publisher = dry_publisher("acct-x", journal=journal, faults=FaultPlan(transient=1.0, seed=1))
-    with pytest.raises(Transient, match="503"):
+    with pytest.raises(Transient, match="connection failed"):
         publisher.publish_post("never arrives")
     assert journal.recorded == []
 
@@ -218,3 +218,15 @@ def test_publish_a_whole_draft_in_dry_run():
     journal = Journal()
     posts = dry_publisher("acct-x", journal=journal).publish(Draft("x", "highlight", "r", ("one", "two")))
     assert journal.recorded[1]["body"]["reply"]["in_reply_to_tweet_id"] == posts[0].remote_id
+
+
+@pytest.mark.parametrize("account", ["acct-x", "acct-fb"])
+def test_created_then_5xx_fault_is_ambiguous_and_the_post_is_found(account):
+    """The platform created the post, then answered 502: never retried blindly, found by the lookup."""
+    journal = Journal()
+    publisher = dry_publisher(account, journal=journal, faults=FaultPlan.parse("created_then_5xx=1,seed=3"))
+    with pytest.raises(Ambiguous, match="502"):
+        publisher.publish_post("R&D <up> & on", link="https://example.org/r?a=1&b=2")
+    assert len(journal.recorded) == 1  # not retried
+    [found] = publisher.recent_posts()
+    assert found.text.startswith("R&D <up> & on") and found.links == ("https://example.org/r?a=1&b=2",)

@@ -147,9 +147,21 @@ def test_recent_posts_reads_the_page_posts(mock):
     mock.add("GET", f"{GRAPH}/{PAGE_ID}/posts", json=body)
     posts = live_publisher("acct-fb").recent_posts(5)
     url = mock.calls[0].request.url
-    assert "fields=id%2Cmessage%2Ccreated_time%2Cpermalink_url" in url and "limit=5" in url
+    assert "fields=id%2Cmessage%2Ccreated_time%2Cpermalink_url%2Clink" in url and "limit=5" in url
     assert [p.remote_id for p in posts] == [f"{PAGE_ID}_9", f"{PAGE_ID}_8"]
     assert posts[0].created_at == T0 and posts[1].text == ""
+
+
+def test_recent_posts_carry_the_link_field(mock):
+    """Two posts with one text and different links are told apart by Graph's `link` field."""
+    body = {"data": [{"id": f"{PAGE_ID}_9", "message": "Same words & more", "created_time": "2026-03-08T09:00:00+0000",
+                      "permalink_url": "https://www.facebook.com/p/9", "link": "https://example.org/b"},
+                     {"id": f"{PAGE_ID}_8", "message": "Same words & more", "created_time": "2026-03-08T08:59:00+0000",
+                      "link": "https://example.org/a"}], "paging": {}}
+    mock.add("GET", f"{GRAPH}/{PAGE_ID}/posts", json=body)
+    posts = live_publisher("acct-fb").recent_posts()
+    assert [p.links for p in posts] == [("https://example.org/b",), ("https://example.org/a",)]
+    assert posts[0].text == "Same words & more"  # Graph does not escape
 
 
 def test_check_credentials_reads_page_me_and_token_expiry(mock):
@@ -211,9 +223,11 @@ ERROR_CASES = [
     ("permission 200", 403, _graph(200), {}, Rejected, None),
     ("permission 10", 400, _graph(10), {}, Rejected, None),
     ("bad link 1609005", 400, _graph(1609005), {}, Rejected, None),
-    ("unknown 1 transient", 500, _graph(1, None, "An unknown error has occurred."), {}, Transient, None),
-    ("service 2 transient", 503, _graph(2), {}, Transient, None),
-    ("502 html page", 502, "<html><body>Bad Gateway</body></html>", {}, Transient, None),
+    # A 5xx answer to a create may hide a created post (Graph has no duplicate check): Ambiguous, not retried.
+    ("unknown 1 at 500", 500, _graph(1, None, "An unknown error has occurred."), {}, Ambiguous, None),
+    ("service 2 at 503", 503, _graph(2), {}, Ambiguous, None),
+    ("502 html page", 502, "<html><body>Bad Gateway</body></html>", {}, Ambiguous, None),
+    ("transient 2 without a 5xx", 400, _graph(2), {}, Transient, None),
     ("400 non-JSON", 400, "<html>Bad request</html>", {}, Rejected, None),
     ("401 non-JSON", 401, "Unauthorized", {}, AuthInvalid, None),
     ("200 with error object", 200, _graph(100, None, "Invalid parameter"), {}, Rejected, None),
@@ -238,6 +252,14 @@ def test_graph_errors_map_to_the_bot_error_tree(mock, name, status, body, header
         assert caught.value.retry_at == (T0 + dt.timedelta(minutes=minutes) if minutes else None)
     if isinstance(body, dict) and status != 200:
         assert caught.value.code == body["error"]["code"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_on_a_read_is_transient_and_retried(mock, status):
+    mock.add("GET", f"{GRAPH}/{PAGE_ID}/posts", body="<html>busy</html>", status=status, content_type="text/html")
+    with pytest.raises(Transient):
+        live_publisher("acct-fb", clock=FixedClock()).recent_posts()
+    assert len(mock.calls) == 3
 
 
 def test_a_2xx_html_answer_to_a_post_is_ambiguous(mock):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_support import run_cli as run
+from tests.plan_support import use_fixed_sample_dates
 
 NOW = "2026-11-28T12:00+00:00"
 
@@ -17,10 +18,10 @@ NOW = "2026-11-28T12:00+00:00"
 
 def test_plan_shows_times_texts_and_totals_and_creates_no_database(project_dir: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "plan", "--now", NOW)
+    code, out, _ = run(capsys, "plan", "--now", NOW)  # 21:00 in Tokyo: the sample starts at "+1d 10:00"
     assert code == 0
-    assert "2026-12-01 10:00 JST (2026-12-01 01:00 UTC)  jiia-x  announcement" in out
-    assert "2026-12-02 12:00 JST (2026-12-02 03:00 UTC)  jiia-x  highlight #1" in out
+    assert "2026-11-29 10:00 JST (2026-11-29 01:00 UTC)  jiia-x  announcement" in out
+    assert "2026-11-30 12:00 JST (2026-11-30 03:00 UTC)  jiia-x  highlight #1" in out
     assert "total: 13 posts, estimated cost $" in out
     assert not (project_dir / "var").exists()
 
@@ -66,9 +67,9 @@ def test_schedule_twice_then_operator_commands(project_dir: Path, capsys: pytest
     code, out, _ = run(capsys, "queue", "--json")
     queue = json.loads(out)
     assert [p["status"] for p in queue] == ["pending"] * 13
-    assert queue[0]["due_local"] == "2026-12-01T10:00:00+09:00"
+    assert queue[0]["due_local"] == "2026-11-29T10:00:00+09:00"  # "+1d 10:00" from the first schedule
     code, out, _ = run(capsys, "cancel", str(queue[0]["id"]))
-    assert code == 0 and "cancelled 1 post(s)" in out
+    assert code == 0 and "cancelled 1 post\n" in out
     code, _, err = run(capsys, "retry", str(queue[0]["id"]))
     assert code == 2 and "is cancelled" in err
     code, _, err = run(capsys, "repost", str(queue[1]["id"]))
@@ -79,6 +80,7 @@ def test_schedule_twice_then_operator_commands(project_dir: Path, capsys: pytest
 
 def test_schedule_refuses_a_new_campaign_entirely_in_the_past(project_dir: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    use_fixed_sample_dates(project_dir)
     code, _, err = run(capsys, "schedule", "--now", "2027-06-01T00:00+00:00")
     assert code == 2 and "every post of campaign 'tgd5-part3-2' is in the past" in err
     # Once scheduled, a finished campaign is fine.
@@ -94,7 +96,7 @@ def test_approval_flow_through_the_cli(project_dir: Path, capsys: pytest.Capture
     code, out, _ = run(capsys, "queue")
     assert out.count("draft") == 13
     code, out, _ = run(capsys, "approve", "tgd5-part3-2")
-    assert code == 0 and "approved 13 post(s)" in out
+    assert code == 0 and "approved 13 posts" in out
 
 
 def test_plan_skips_findings_another_campaign_already_posted(project_dir: Path,

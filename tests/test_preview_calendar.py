@@ -167,5 +167,5 @@ def test_plan_preview_of_the_sample_campaign(project_dir: Path) -> None:
     rows = Rows()
     rows.feed(html)
     assert count == len(rows.slots) == html.count("<article") > 0
-    assert rows.dates[0] == "2026-12-01"  # the announcement day, in Asia/Tokyo
-    assert "2026-12-01 10:00 JST" in html and "times in Asia/Tokyo" in html
+    assert rows.dates[0] == "2026-11-29"  # the announcement day ("+1d 10:00" from NOW), in Asia/Tokyo
+    assert "2026-11-29 10:00 JST" in html and "times in Asia/Tokyo" in html

@@ -90,6 +90,9 @@ def test_card_defaults_to_var_cards(project_dir: Path, capsys: pytest.CaptureFix
 
 
 def test_card_refuses_a_finding_too_long_to_fit(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A card shows the post's (already shortened) words, so it takes a big minimum font size to overflow.
+    with (project_dir / "config" / "bot.toml").open("a", encoding="utf-8") as config:
+        config.write("\n[cards]\nmin_font_size = 150\nmax_font_size = 200\n")
     write_report(project_dir, LONG)
     code, _, err = run(capsys, "card", "content/pinned.md")
     assert code == 2

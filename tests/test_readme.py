@@ -4,6 +4,7 @@ the exit codes the CLI promises (its module docstring) are exactly the ones in t
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,34 @@ def test_documented_exit_codes_match_the_cli():
 )
 def test_the_exit_code_reader_stops_at_the_next_section(text, expected):
     assert _table_codes(_section(text, "Exit codes")) == expected
+
+
+# ── the tour's examples run ────────────────────────────────────────────────────────────────────────
+def _tour_commands(text: str) -> list[tuple[str, int]]:
+    """Every `$ bot …` line in the tour's code blocks, in order, with the exit code written beside it
+    (`# exit N`, default 0). A command shortened with "…" is an illustration, not a command: left out."""
+    tour = _section(text, "A tour of the commands")
+    commands = []
+    for block in re.findall(r"^```\n(.*?)^```", tour, re.MULTILINE | re.DOTALL):
+        for line in block.splitlines():
+            match = re.match(r"^\$ (bot .*?)\s*(?:#\s*exit (\d))?\s*$", line)
+            if match and "…" not in match.group(1):
+                commands.append((match.group(1), int(match.group(2) or 0)))
+    return commands
+
+
+def test_the_tour_shows_the_main_commands() -> None:
+    names = {shlex.split(command)[1] for command, _ in _tour_commands(_readme())}
+    assert {"ingest", "findings", "draft", "plan", "schedule", "run", "rehearse", "queue", "history"} <= names
+
+
+def test_every_example_of_the_tour_runs_with_the_exit_code_it_shows(project_dir: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """In a fresh copy of the project, as a new user would type them (../shared is the real shared folder)."""
+    from tests.cli_support import run_cli
+    from tests.conftest import SHARED
+
+    for command, expected in _tour_commands(_readme()):
+        argv = [arg.replace("../shared/", f"{SHARED}/") for arg in shlex.split(command)[1:]]
+        code, out, err = run_cli(capsys, *argv)
+        assert code == expected, f"`{command}` exited {code}, the README shows {expected}:\n{out}{err}"

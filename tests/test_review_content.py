@@ -222,7 +222,7 @@ def test_shipped_japanese_fixture_ranks_as_before(tmp_path: Path) -> None:
     report = ingest(str(FIXTURES / "tgd5-part1-1-ja.txt"), content_dir=tmp_path, url="https://e.org/ja").report
     texts = [f.text for f in rank_findings(report, top=6)]
     starts = ["そのうえで、法の支配に", "さらに、経済安全保障の", "日本が長年培ってきた開",
-                      "まず、ロシアによるウク", "また、グローバル・サウ", "保護主義の広がりに対す"]  # fmt: skip
+                      "また、グローバル・サウ", "まず、ロシアによるウク", "保護主義の広がりに対す"]  # fmt: skip
     assert len(texts) == len(starts) and all(t.startswith(s) for t, s in zip(texts, starts, strict=True))
 
 

@@ -18,7 +18,7 @@ from bot.schedule.plan import plan_posts
 from bot.schedule.sync import SyncResult, floating_keys, sync_ledger
 from bot.settings import Settings, load_settings
 from tests.cli_support import run_cli as run
-from tests.plan_support import ANNOUNCE_AND_3, campaign_file, use_fake_drafts
+from tests.plan_support import ANNOUNCE_AND_3, campaign_file, use_fake_drafts, use_fixed_sample_dates
 from tests.test_store import add
 
 UTC = dt.UTC
@@ -196,6 +196,7 @@ def test_cli_cancel_prints_a_json_log_line(project_dir: Path, capsys: pytest.Cap
 
 # ── 5. a refused `bot schedule` creates no database ─────────────────────────────────────────────────
 def test_a_refused_schedule_creates_no_database(project_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    use_fixed_sample_dates(project_dir)  # every post before --now
     code, _, err = run(capsys, "schedule", "--now", "2027-06-01T00:00+00:00")
     assert code == 2 and "in the past" in err
     assert not (project_dir / "var" / "bot.sqlite3").exists()

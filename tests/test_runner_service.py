@@ -18,9 +18,10 @@ from bot.schedule import run as run_module
 from bot.schedule.clock import FakeClock, SystemClock
 from bot.schedule.runner import Runner
 from bot.schedule.scheduler import RunnerLock, RunnerService, job_table
+from tests.cli_support import TEST_NOW
 from tests.runner_support import FakePublisher, add_post, add_thread, get, make_settings
 
-NOW = dt.datetime.now(dt.UTC)
+NOW = TEST_NOW  # the pinned clock of in-process commands (tests/conftest.py)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_cli_run_until_idle_prints_a_json_summary(project_dir, ledger, fake_publ
 def test_cli_run_text_summary(project_dir, ledger, fake_publisher, capsys):
     main(["run", "--until-idle"])
     out = capsys.readouterr().out
-    assert "posted" in out and "ledger: empty" in out
+    assert "nothing due; nothing scheduled" in out and "rehearsal ledger" in out and ": empty" in out
 
 
 def _service(factory, url, publisher, name="alpha"):
@@ -78,8 +79,9 @@ def test_serve_sends_due_posts_keeps_a_per_runner_table_and_stops_on_sigterm(led
     from apscheduler.events import EVENT_SCHEDULER_STARTED
 
     url, factory = ledger
-    due = add_post(factory, "overdue but within grace", due=NOW - dt.timedelta(minutes=30))
-    future = add_post(factory, "tomorrow", due=NOW + dt.timedelta(days=1))
+    now = SystemClock().now()  # the real APScheduler service runs on real time: due times relative to it
+    due = add_post(factory, "overdue but within grace", due=now - dt.timedelta(minutes=30))
+    future = add_post(factory, "tomorrow", due=now + dt.timedelta(days=1))
     publisher = FakePublisher()
     service = _service(factory, url, publisher)
     service.scheduler.add_listener(lambda event: os.kill(os.getpid(), signal.SIGTERM), EVENT_SCHEDULER_STARTED)

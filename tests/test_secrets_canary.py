@@ -105,16 +105,22 @@ STEPS: list[tuple[str, int, str | None]] = [
     ("approve later", 0, None),
     ("run --until-idle --journal var/run-journal.jsonl", 0, None),
     ("run --until-idle --json", 0, None),
+    ("run --until-idle --resume", 0, None),
     ("history", 0, None),
     ("history --json", 0, None),
+    ("history --rehearsal", 0, None),
+    ("history --rehearsal --json", 0, None),
+    ("queue --rehearsal --json", 0, None),
+    ("rehearse --dir campaigns", 0, None),
+    ("rehearse --days 3 --json", 0, None),
     ("repost {posted} --at 2099-07-01T09:00", 0, None),
     ("cancel {pending}", 0, None),
     ("cancel {pending} --json", 0, None),
     ("repost {posted} --json", 0, None),
     ("accounts check --live", 1, "401"),
     ("accounts check --live --json", 1, "500"),
-    (f"post {SLUG} --live", 1, "401"),
-    (f"post {SLUG} --live --json --kind announcement", 1, "500"),
+    (f"post {SLUG} --live --again", 1, "401"),  # --again: one of its texts is already posted (see below)
+    (f"post {SLUG} --live --json --kind announcement --again", 1, "500"),
     ("run --until-idle --live", 1, "401"),
     ("retry {retryable}", 0, None),
     ("run --until-idle --live --json", 0, "500"),
@@ -122,9 +128,26 @@ STEPS: list[tuple[str, int, str | None]] = [
     ("queue", 0, None),
     (f"preview {SLUG} --cards --out var/preview", 0, None),
     ("preview --plan --json --out var/preview-plan.html", 0, None),
+    ("preview --plan --rehearse --out var/preview-rehearsed.html", 0, None),
     (f"card {SLUG} --size x", 0, None),
     (f"card {SLUG} --finding 1 --json --out var/cards-json", 0, None),
+    ("serve --check", 0, None),
+    ("watch --once", 1, None),  # autopilot: the canary source is unreachable (no network): reported, exit 1
+    ("watch --backfill --json", 1, None),
+    ("sources", 0, None),
+    ("sources --json", 0, None),
+    ("serve --host 0.0.0.0 --port 8099", 2, None),  # no reviewers configured: refused beyond loopback
 ]
+AUTOPILOT = """
+[[sources]]
+name = "canary"
+kind = "feed"
+url = "https://www.example.org/reports/feed.xml"
+accounts = ["jiia-x"]
+
+[notify]
+urls = ["json://127.0.0.1:9/hook/${BOT_JIIA_X_API_KEY}"]
+"""
 LOG_MODES = {"text-logs": ["-vv"], "json-logs": ["-vv", "--log-json"]}
 
 
@@ -252,10 +275,28 @@ class _PostLookup(dict[str, str]):
         from bot.settings import load_settings
 
         store = open_store(load_settings())
+        if key == "posted" and not store.history():
+            _publish_one_as_a_live_run_would(store)
         posts = store.history() if key == "posted" else store.queue()
         ids = [p.id for p in posts if p.status in WANTED_STATUS[key]]
         assert ids, f"no {key} post in the ledger for this step: {[(p.id, p.status) for p in posts]}"
         return str(ids[0])
+
+
+def _publish_one_as_a_live_run_would(store: Any) -> None:
+    """A dry-run never publishes into the ledger, and the scenario's live platform is hostile: the one post the
+    repost steps need is marked published directly, as a successful `bot run --live` would leave it."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from bot.ledger.models import Post
+
+    post = next(p for p in store.queue() if p.status == "pending" and p.platform == "x")
+    with store.transaction() as session:
+        session.execute(update(Post).where(Post.id == post.id).values(
+            status="posted", remote_id="1234567890123456789", remote_url="https://x.com/i/status/1234567890123456789",
+            posted_at=dt.datetime(2026, 11, 28, tzinfo=dt.UTC)))
 
 
 def _prepare(root: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
@@ -272,7 +313,7 @@ def _prepare(root: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     (root / "campaigns" / "later.toml").write_text(AWAITING_APPROVAL)
     config = root / "config" / "bot.toml"  # a live 500 gives up at once instead of backing off in real time
     text = config.read_text().replace("[runner]\n", "[runner]\nmax_attempts = 1\n", 1)
-    config.write_text(text + "\n[retry]\nattempts = 1\n")
+    config.write_text(text + "\n[retry]\nattempts = 1\n" + AUTOPILOT)
     monkeypatch.setenv("BOT_DRYRUN_JOURNAL", str(root / "var" / "dryrun-env.jsonl"))
     monkeypatch.setenv("HOME", str(root / "home"))  # anything written under ~ is searched too
 
@@ -285,7 +326,8 @@ def test_no_secret_reaches_any_output_or_file(project_dir, monkeypatch, capsys, 
     outputs = {template: scenario.run(template, expected, platform) for template, expected, platform in STEPS}
 
     # The commands did their work (a scenario that silently failed early would prove nothing).
-    assert json.loads(outputs["history --json"]), "the dry-run published nothing"
+    assert json.loads(outputs["history --rehearsal --json"]), "the dry-run rehearsed nothing"
+    assert not json.loads(outputs["history --json"]), "a dry-run published into the real ledger"
     assert (project_dir / "var" / "plan.ics").read_text().startswith("BEGIN:VCALENDAR")
     assert list((project_dir / "var" / "preview").glob("*.html"))
     assert list((project_dir / "var" / "cards-json").glob("*.png"))

@@ -11,6 +11,7 @@ import pytest
 
 from bot.ledger.db import open_ledger
 from tests.runner_support import (
+    RUN,
     _fresh_url,
     assert_published_exactly_once,
     bot_command,
@@ -34,7 +35,7 @@ def test_two_runners_on_one_postgres_database_publish_each_post_once(tmp_path, p
     env = subprocess_env(tmp_path, pg_url)
     journals = [tmp_path / "journal-a.jsonl", tmp_path / "journal-b.jsonl"]
     procs = [
-        subprocess.Popen([*bot_command(), "run", "--until-idle", "--json", "--runner-name", name,
+        subprocess.Popen([*bot_command(), *RUN, "--until-idle", "--json", "--runner-name", name,
                           "--journal", str(journal)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
         for name, journal in zip(("alpha", "beta"), journals, strict=True)

@@ -114,6 +114,19 @@ def test_recent_posts_reads_the_user_timeline_newest_first(mock):
     assert posts[0].created_at == dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
 
 
+def test_recent_posts_unescape_the_text_and_read_the_expanded_links(mock):
+    """X answers text HTML-escaped with t.co links; the real link is in entities.urls[].expanded_url."""
+    link = "https://example.org/report?a=1&b=2"
+    tweet = {"id": "5", "text": "Q&amp;A: rise &lt;2% &gt; 1 https://t.co/AbCdEf1234",
+             "created_at": "2026-03-08T09:00:00.000Z", "edit_history_tweet_ids": ["5"],
+             "entities": {"urls": [{"start": 26, "end": 49, "url": "https://t.co/AbCdEf1234",
+                                    "expanded_url": link, "display_url": "example.org/report?a=1&…"}]}}
+    mock.add("GET", "https://api.twitter.com/2/users/2244994945/tweets", json={"data": [tweet]})
+    [post] = live_publisher("acct-x").recent_posts()
+    assert "tweet.fields=created_at%2Centities" in mock.calls[0].request.url
+    assert post.text == "Q&A: rise <2% > 1 https://t.co/AbCdEf1234" and post.links == (link,)
+
+
 def test_oauth2_user_token_uses_bearer_and_me_lookup(mock):
     mock.add("GET", "https://api.twitter.com/2/users/me", json={"data": {"id": "42", "username": "jiia"}})
     mock.add("GET", "https://api.twitter.com/2/users/42/tweets", json={"meta": {"result_count": 0}})
@@ -247,18 +260,30 @@ def test_401_with_an_oauth2_token_means_expired(mock):
         live_publisher("acct-x2").publish_post("hello")
 
 
-def test_5xx_html_is_transient_and_retried_with_bounded_backoff(mock):
-    mock.add("POST", TWEETS, body=HTML_503, status=503, content_type="text/html")
+TIMELINE = "https://api.twitter.com/2/users/2244994945/tweets"
+
+
+def test_5xx_html_on_a_read_is_transient_and_retried_with_bounded_backoff(mock):
+    mock.add("GET", TIMELINE, body=HTML_503, status=503, content_type="text/html")
     clock = FixedClock()
     with pytest.raises(Transient, match="503") as caught:
-        live_publisher("acct-x", clock=clock).publish_post("hello")
+        live_publisher("acct-x", clock=clock).recent_posts()
     assert len(mock.calls) == 3  # settings.retry.attempts
     assert len(clock.slept) == 2 and all(0 < s <= 10 for s in clock.slept)
     assert "<html" not in str(caught.value)
 
 
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_answer_to_a_create_is_ambiguous_and_never_retried_blindly(mock, status):
+    """The server may have created the tweet before failing: a retry could post it twice."""
+    mock.add("POST", TWEETS, body=HTML_503, status=status, content_type="text/html")
+    with pytest.raises(Ambiguous, match=str(status)) as caught:
+        live_publisher("acct-x").publish_post("hello")
+    assert len(mock.calls) == 1 and "<html" not in str(caught.value)
+
+
 def test_transient_then_success(mock):
-    mock.add("POST", TWEETS, body=HTML_503, status=503, content_type="text/html")
+    mock.add("POST", TWEETS, body=requests.exceptions.ConnectionError("refused"))
     mock.add("POST", TWEETS, json=CREATED, status=201)
     assert live_publisher("acct-x").publish_post("hello").remote_id == "1880000000000000001"
 

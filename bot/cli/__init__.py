@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("bot.cli.schedule", "Show what the campaigns in schedules/ will post, and when."),
     "schedule": ("bot.cli.schedule", "Apply the campaigns to the ledger (create, update, cancel posts)."),
     "run": ("bot.cli.runner", "Publish due posts from the ledger (dry-run unless --live)."),
+    "rehearse": ("bot.cli.rehearse", "Play the campaigns' whole plan on a virtual clock, in dry-run."),
     "queue": ("bot.cli.schedule", "List pending, failed and unconfirmed posts."),
     "history": ("bot.cli.schedule", "List published posts with links."),
     "approve": ("bot.cli.schedule", "Approve a campaign's (or one post's) drafts for publishing."),
@@ -31,6 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "repost": ("bot.cli.schedule", "Schedule a one-off repost of a published post."),
     "preview": ("bot.cli.preview", "Write an HTML preview of a report's drafts or of the plan."),
     "card": ("bot.cli.preview", "Render quote-card PNGs for a report's highlights."),
+    "serve": ("bot.cli.serve", "Serve the review desk in the browser (127.0.0.1 unless told otherwise)."),
+    "watch": ("bot.cli.sources", "Autopilot: watch the sources, draft each new report's campaign for approval."),
+    "sources": ("bot.cli.sources", "List the autopilot's sources: last fetch, status, reports seen, campaigns."),
 }
 
 
@@ -76,7 +80,9 @@ def cli(ctx: click.Context, config_path: str | None, log_json: bool, verbose: in
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the CLI, mapping the bot's errors to one line and an exit code."""
     from bot.errors import BotError
+    from bot.logs import machine_output
 
+    machine_output("--json" in (sys.argv[1:] if argv is None else argv))  # state changes stay off JSON stdout
     try:
         # In non-standalone mode click returns `ctx.exit(code)` codes (and commands' return values).
         result = cli.main(args=argv, prog_name="bot", standalone_mode=False)
@@ -92,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except Exception as error:  # a database or disk failure: one line, exit 1 (anything else is a bug: traceback)
+        from bot.errors import local_failure_of
+
+        failure = local_failure_of(error)
+        if failure is None:
+            raise
+        click.echo(f"error: {failure}", err=True)
+        sys.exit(failure.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -13,7 +15,19 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bot.schedule.clock import Clock
     from bot.settings import Settings
+
+
+def _system_clock() -> Clock:
+    from bot.schedule.clock import SystemClock
+
+    return SystemClock()
+
+
+# Where every command gets "now" from. The only place the CLI reads the wall clock: tests replace it with a
+# FakeClock (tests/conftest.py), so no test depends on today's date.
+clock_factory: Callable[[], Clock] = _system_clock
 
 
 @dataclass
@@ -22,6 +36,11 @@ class AppContext:
     log_json: bool = False
     verbosity: int = 0
     _logging_ready: bool = field(default=False, repr=False)
+    clock: Clock = field(default_factory=lambda: clock_factory(), repr=False)
+
+    def now(self) -> dt.datetime:
+        """The current instant (aware, UTC) from the injected clock."""
+        return self.clock.now()
 
     @cached_property
     def settings(self) -> Settings:

@@ -15,6 +15,8 @@ from bot.cli.context import AppContext, emit_json, pass_app
 @click.option("--top", type=click.IntRange(1, 20), default=3, show_default=True, help="Number of findings.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 @click.option("--json", "as_json", is_flag=True, help="Print the file written and the counts as JSON.")
+@click.option("--rehearse", is_flag=True,
+              help="With --plan: rehearse the plan (`bot rehearse`) and show each post's outcome on the calendar.")
 @pass_app
 def preview_command(
     app: AppContext,
@@ -25,9 +27,9 @@ def preview_command(
     top: int,
     open_page: bool,
     as_json: bool,
+    rehearse: bool = False,
 ) -> None:
     """Write a self-contained HTML preview of REPORT's drafts (a content/*.md file or a slug), or --plan."""
-    import datetime as dt
 
     from bot.errors import InputError
     from bot.preview.html import preview_plan, preview_report
@@ -37,8 +39,11 @@ def preview_command(
     if not report and not plan:
         raise InputError("nothing to preview: give either a REPORT or --plan")
     check_out_option(out, (".html", ".htm"))
+    if rehearse and not plan:
+        raise InputError("--rehearse goes with --plan")
     if plan:
-        path, count = preview_plan(app.settings, out, now=dt.datetime.now(dt.UTC))
+        outcomes, notes = _rehearsed(app) if rehearse else (None, [])
+        path, count = preview_plan(app.settings, out, now=app.now(), outcomes=outcomes, notes=notes)
         summary = {"path": str(path), "posts": count}
     else:
         path, drafts = preview_report(report or "", app.settings, out, cards=cards, top=top)
@@ -56,6 +61,17 @@ def preview_command(
         import webbrowser
 
         webbrowser.open(path.resolve().as_uri())
+
+
+def _rehearsed(app: AppContext) -> tuple[dict[str, str], list[str]]:
+    """Each planned post's rehearsal outcome (key → "would-post"/…), and the rehearsal's summary as a note."""
+    from bot.rehearse.engine import Window, rehearse
+
+    report = rehearse(app.settings, window=Window(app.now(), None))
+    summary = report.summary()
+    note = (f"rehearsal (virtual clock, nothing sent): would post {summary['would post']}, would miss "
+            f"{summary['would miss']}, would fail {summary['would fail']}")
+    return report.outcomes_by_key(), [note]
 
 
 @click.command("card")

@@ -52,12 +52,14 @@ def _print_requests(console: Console, entries: list[dict[str, Any]]) -> None:
               help="X: single posts or one thread, never both (default: the thread when threads are enabled).")
 @click.option("--dry-run/--live", "dry_run", default=True, help="Dry-run (default) records what would be sent.")
 @click.option("--journal", type=click.Path(dir_okay=False), help="Append the dry-run requests to this JSON-lines file.")
+@click.option("--again", is_flag=True, help="Skip the check that refuses a text already posted on that account "
+              "(the runner's one-text-per-account guard still applies at send time).")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded requests and results as JSON.")
 @pass_app
 @click.pass_context
 def post_command(
     ctx: click.Context, app: AppContext, source: str, platforms: tuple[str, ...], account: str | None,
-    kind: str, form: str | None, dry_run: bool, journal: str | None, as_json: bool,
+    kind: str, form: str | None, dry_run: bool, journal: str | None, again: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Publish SOURCE now: a report (path or slug) or a JSON file of drafts.
 
@@ -65,13 +67,17 @@ def post_command(
     names any missing variable before sending anything (exit 2). Exit 1 if any draft failed.
     With threads enabled (templates.thread, or a file from `bot draft --thread --json`), X gets the numbered
     thread instead of the announcement and highlights.
+
+    Live posts are recorded in the ledger before they are sent and published by the runner's own code (the
+    same claims, reconciliation and failure policy as `bot run`); they show in `bot history`. A text already
+    posted on an account is refused there (exit 2) unless --again. A dry-run writes no ledger.
     """
     from bot.publish.journal import Journal
     from bot.publish.post_now import post_now
 
     run = post_now(
         source, app.settings, platforms=platforms or ("x", "facebook"), account=account, kind=kind,
-        live=not dry_run, journal=Journal.from_env(journal), form=form,
+        live=not dry_run, journal=Journal.from_env(journal), form=form, again=again, clock=app.clock,
     )  # fmt: skip
     if as_json:
         emit_json(run.to_dict())
@@ -91,10 +97,12 @@ def _print_run(console: Console, run: Any) -> None:
             console.print(Text(f"(no credentials set for {names}: signed with placeholder secrets)", style="dim"))
         _print_requests(console, run.requests)
     for outcome in run.outcomes:
-        colour = {"posted": "green", "unknown": "yellow"}.get(outcome.status, "red")
+        colour = {"posted": "green", "unknown": "yellow", "queued": "yellow"}.get(outcome.status, "red")
         where = ", ".join(p["url"] for p in outcome.posts) or outcome.error or ""
         verb = "would post" if not run.live and outcome.status == "posted" else outcome.status
-        console.print(Text.assemble((f"{verb:<10}", colour), f" {outcome.account} {outcome.kind}: {where}"))
+        ids = ", ".join(map(str, outcome.ledger_ids))
+        noted = f"  (ledger post {ids})" if ids and outcome.status == "posted" else ""
+        console.print(Text.assemble((f"{verb:<10}", colour), f" {outcome.account} {outcome.kind}: {where}{noted}"))
     for note in run.skipped:
         console.print(Text(f"skipped    {note}", style="yellow"))
 

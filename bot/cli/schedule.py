@@ -25,7 +25,7 @@ _now_option = click.option("--now", "now_text", metavar="TIME", hidden=True,
 
 
 def _now(app: AppContext, now_text: str | None) -> dt.datetime:
-    now = dt.datetime.now(dt.UTC)
+    now = app.now()
     if not now_text:
         return now
     from bot.schedule.localtime import parse_instant
@@ -80,7 +80,15 @@ def _print_plan(app: AppContext, plan: Plan) -> None:
     """One header line per post (times, account, kind, length, cost), its text indented below."""
     app.console.print(f"[bold]{len(plan.posts)} planned posts[/bold]")
     for post in plan.posts:
-        text = post.text or f"↻ repost of {post.payload.get('repost_of')} ({post.payload.get('mode', 'link')})"
+        text = post.text
+        if post.payload.get("repost_of") is not None:  # what it repeats, not its internal key
+            from zoneinfo import ZoneInfo
+
+            from bot.preview.calendar import describe_repost
+
+            originals = {p.key: p for p in [*plan.posts, *plan.past]}
+            what = describe_repost(post.payload, originals, ZoneInfo(post.timezone), quote=not text)
+            text = f"{what}: {text}" if text else what
         rank = f" #{post.finding_rank}" if post.finding_rank else ""
         app.console.print(
             f"[bold]{post.local_time:%Y-%m-%d %H:%M %Z}[/bold] ({post.due_at:%Y-%m-%d %H:%M} UTC)  "
@@ -146,19 +154,54 @@ def _print_posts(app: AppContext, posts: list[Post], title: str, *, history: boo
         app.console.print(line)
 
 
-@click.command("queue")
-@click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON.")
-@pass_app
-def queue_command(app: AppContext, as_json: bool) -> None:
-    """List posts not yet published (draft, pending, sending) and those needing attention (failed,
-    unconfirmed, missed, expired)."""
+_rehearsal_option = click.option(
+    "--rehearsal", is_flag=True,
+    help="Show the last rehearsal's ledger (what the last dry-run `bot run` or `bot rehearse` did) instead.")
+
+
+def _ledger_for(app: AppContext, rehearsal: bool, *, banner: bool = True) -> tuple[Ledger, str]:
+    """(ledger, mode): the real ledger ("live"), or the last rehearsal's copy ("rehearsal")."""
+    if not rehearsal:
+        return _store(app), "live"
+    from bot.errors import InputError
+    from bot.ledger.store import Ledger
+    from bot.rehearse.ledger import open_last_rehearsal, read_info
+
+    factory = open_last_rehearsal(app.settings)
+    if factory is None:
+        raise InputError("no rehearsal yet: a dry-run `bot run` or `bot rehearse` makes one")
+    info = read_info(app.settings)
+    if info is not None and banner:
+        app.console.print(f"[magenta]rehearsal[/magenta] by `{info.made_by}` of the ledger as it was at "
+                          f"{_local(app, info.taken_at)}: nothing here was published", highlight=False)
+    return Ledger(factory), "rehearsal"
+
+
+def _local(app: AppContext, iso: str) -> str:
+    return f"{dt.datetime.fromisoformat(iso).astimezone(_zone(app)):%Y-%m-%d %H:%M %Z}"
+
+
+def _rows(app: AppContext, posts: list[Post], mode: str) -> list[dict[str, Any]]:
+    """`--json` rows: every row says whether it is the real ledger's ("live") or a rehearsal's."""
     from bot.ledger.store import post_summary
 
-    posts = _store(app).queue()
+    return [{**post_summary(p, _zone(app)), "mode": mode} for p in posts]
+
+
+@click.command("queue")
+@click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON.")
+@_rehearsal_option
+@pass_app
+def queue_command(app: AppContext, as_json: bool, rehearsal: bool) -> None:
+    """List posts not yet published (draft, pending, sending) and those needing attention (failed,
+    unconfirmed, missed, expired)."""
+    ledger, mode = _ledger_for(app, rehearsal, banner=not as_json)
+    posts = ledger.queue()
     if as_json:
-        emit_json([post_summary(p, _zone(app)) for p in posts])
+        emit_json(_rows(app, posts, mode))
         return
-    _print_posts(app, posts, f"{len(posts)} posts in the queue", history=False)
+    label = " (rehearsal)" if mode == "rehearsal" else ""
+    _print_posts(app, posts, f"{_count(len(posts), 'post')} in the queue{label}", history=False)
     attention = [p for p in posts if p.status in ("failed", "unconfirmed", "missed", "expired")]
     if attention:
         app.console.print(f"[bold red]{len(attention)} need attention[/bold red]: check them on the platform, "
@@ -168,16 +211,24 @@ def queue_command(app: AppContext, as_json: bool) -> None:
 @click.command("history")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="How many posts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+@_rehearsal_option
 @pass_app
-def history_command(app: AppContext, limit: int, as_json: bool) -> None:
-    """List published posts, most recent first, with links to them."""
-    from bot.ledger.store import post_summary
-
-    posts = _store(app).history(limit=limit)
+def history_command(app: AppContext, limit: int, as_json: bool, rehearsal: bool) -> None:
+    """List published posts, most recent first, with links to them. Only the real ledger's: a dry-run
+    never publishes (its rehearsal is shown with --rehearsal)."""
+    ledger, mode = _ledger_for(app, rehearsal, banner=not as_json)
+    posts = ledger.history(limit=limit)
     if as_json:
-        emit_json([post_summary(p, _zone(app)) for p in posts])
+        emit_json(_rows(app, posts, mode))
         return
-    _print_posts(app, posts, f"{len(posts)} published posts", history=True)
+    if mode == "rehearsal":
+        _print_posts(app, posts, f"{_count(len(posts), 'post')} the rehearsal would have published", history=True)
+    else:
+        _print_posts(app, posts, f"{_count(len(posts), 'published post')}", history=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @click.command("approve")
@@ -187,11 +238,32 @@ def history_command(app: AppContext, limit: int, as_json: bool) -> None:
 def approve_command(app: AppContext, target: str, as_json: bool) -> None:
     """Approve a campaign's drafts (or one draft) for publishing. Drafts already past their time stay
     unpublished (they expire)."""
-    count = _store(app).approve(target)
+    store = _store(app)
+    count = store.approve(target, now=app.now())
     if as_json:
         emit_json({"approved": count})
     else:
-        app.console.print(f"approved {count} post(s) of {target}")
+        others = [p.status for p in store.list_posts(campaign=target) if p.status != "cancelled"]
+        app.console.print(approved_message(count, max(len(others) - count, 0), others), highlight=False)
+
+
+_ALREADY = {"posted": "already sent", "pending": "already approved or needing none", "sending": "being sent",
+            "expired": "expired", "missed": "missed", "failed": "failed", "draft": "past their time"}
+
+
+def approved_message(count: int, rest: int = 0, statuses: list[str] | None = None) -> str:
+    """"approved 1 post", "approved 3 of 5 posts (2 already sent)", "nothing to approve (4 already sent)".
+    `rest` is how many other posts the campaign holds, `statuses` every post's status after approving."""
+    noun = "post" if count + rest == 1 else "posts"
+    if rest <= 0:
+        return f"approved {count} {noun}" if count else "nothing to approve"
+    counts: dict[str, int] = {}
+    for status in statuses or []:
+        counts[status] = counts.get(status, 0) + 1
+    counts["pending"] = counts.get("pending", 0) - count  # the ones just approved are not "already approved"
+    why = ", ".join(f"{n} {_ALREADY.get(s, s)}" for s, n in counts.items() if n > 0)
+    head = f"approved {count} of {count + rest} {noun}" if count else "nothing to approve"
+    return head + (f" ({why})" if why else "")
 
 
 @click.command("cancel")
@@ -200,11 +272,12 @@ def approve_command(app: AppContext, target: str, as_json: bool) -> None:
 @pass_app
 def cancel_command(app: AppContext, post_id: str, as_json: bool) -> None:
     """Cancel a draft or pending post (a thread's first part cancels the whole thread)."""
-    count = _store(app).cancel(post_id)
+    count = _store(app).cancel(post_id, now=app.now())
     if as_json:
         emit_json({"cancelled": count})
     else:
-        app.console.print(f"cancelled {count} post(s)")
+        app.console.print(f"cancelled {count} post{'' if count == 1 else 's'}"
+                          + (" (a thread: its unsent parts too)" if count > 1 else ""))
 
 
 @click.command("retry")
@@ -216,7 +289,7 @@ def retry_command(app: AppContext, post_id: str, as_json: bool) -> None:
     approved) becomes a draft again: approve it to send it."""
     from bot.ledger.store import post_summary
 
-    post = _store(app).retry(post_id, dt.datetime.now(dt.UTC))
+    post = _store(app).retry(post_id, app.now())
     if as_json:
         emit_json(post_summary(post, _zone(app)))
     elif post.status == "draft":
@@ -237,7 +310,7 @@ def repost_command(app: AppContext, post_id: str, at_text: str | None, as_json: 
     from bot.ledger.store import post_summary
     from bot.schedule.localtime import parse_instant
 
-    now = dt.datetime.now(dt.UTC)
+    now = app.now()
     due = parse_instant(at_text, app.settings.bot.timezone, now=now, field="--at") if at_text else now
     post = _store(app).add_repost(post_id, due, now=now)
     if as_json:

@@ -9,148 +9,87 @@ counting rule, link handling and prices from the platform's `Capabilities`:
 - "facebook" (`digest`): one longer post — introduction, the findings as a short list, hashtags — with the
   report link in `Draft.link` so Facebook renders a preview card.
 
-Drafts never fail for length: a finding that does not fit is first shown without hashtags, then shortened at
-a clause or word boundary with "…" (the URL is always kept); anything still too long is returned with an
-"over the limit" warning. `meta["notes"]` records every such adjustment, `warnings` every problem (over length,
+Drafts fit: a finding that does not is first shown without hashtags, then compressed (`compress`: asides,
+lists, frames a sub-editor would remove), and only then cut at a clause or word boundary with "…" (the URL is
+always kept); an announcement falls back from the full title to the session title to the event's name, then a
+shortened title. Each finding has one final text (`final_texts`), the same in every post, card and preview.
+Templates, hashtags and the UTM campaign come from the report, the campaign's `[content]` and the config, per
+language (`postsettings`). `meta["notes"]` records every adjustment, `warnings` every problem (over length,
 missing link, duplicate text). The output depends only on the inputs: same report + settings → same drafts.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.content.draft import Draft, DraftKind, Platform
-from bot.content.fit import check_templates, render, shorten
-from bot.content.links import check_link_templates, slugify, tag_url, text_fragment_link
+from bot.content.draft import Draft
+from bot.content.fit import check_template_text, check_templates, render
+from bot.content.links import check_link_templates, text_fragment_link
+from bot.content.postform import (
+    NOTE_COMPRESSED,
+    NOTE_SHORTENED,
+    NOTE_TITLE,
+    PostForm,
+    compressed_note,
+)
+from bot.content.postsettings import ContentSettings, resolve
 from bot.content.report import Finding, Report
+from bot.content.repost import REPOST_PREFIXES, REPOST_PREFIXES_JA, repost_text
 from bot.content.rewrite import direct_statement
-from bot.content.textcount import length_for
 from bot.content.urlmatch import find_urls
+from bot.content.wording import FinalText, title_candidates
 from bot.errors import InputError
-from bot.publish.base import Capabilities
-from bot.publish.capabilities import capabilities_for
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-REPOST_PREFIXES = ("From our report:", "In case you missed it:", "Worth a read:", "Key point from the report:")
-_THREAD_NUMBER = re.compile(r"^\d+/\d+ ")
-_NOTE_NO_HASHTAGS = "hashtags left out to fit"
-_NOTE_SHORTENED = "shortened to fit"
+__all__ = ["REPOST_PREFIXES", "REPOST_PREFIXES_JA", "compose_drafts", "draft_report", "final_texts", "repost_text"]
 _WARN_NOT_IN_REPORT = "pinned highlight not found in the report text: no deep link"
 
 
-def _event_slug(report: Report) -> str:
-    """The UTM campaign: the event's name as a slug, or the report's slug when the name has no Latin letters
-    (e.g. a Japanese event name, which would otherwise shrink to "5")."""
-    slug = slugify(report.event or "")
-    return slug if re.search(r"[a-z]", slug) else report.slug
+def _nested_quotes(text: str) -> str:
+    """Japanese nests quotes as 『』 inside 「」: a title quoted by the template gets its own 「」 turned."""
+    return text.replace("「", "『").replace("」", "』")
 
 
-class _Post:
-    """What one form needs to build drafts for one report on one platform."""
-
-    def __init__(self, report: Report, settings: Settings, platform: Platform) -> None:
-        self.report = report
-        self.settings = settings
-        self.platform = platform
-        self.caps: Capabilities = capabilities_for(platform, settings)
-        self.event_slug = _event_slug(report)
-        hashtags: tuple[str, ...] = getattr(settings.hashtags, platform)
-        self.hashtags = " ".join(hashtags)
-        date = report.date
-        self.values: dict[str, Any] = {
-            "title": report.title,
-            "event": report.event or report.publisher or "",
-            "date": f"{date:%B} {date.day}, {date.year}" if date else "",
-            "part": report.part or "",
-            "session": report.session or "",
-            "hashtags": self.hashtags,
-        }
-
-    def length(self, text: str) -> int:
-        return length_for(text, self.caps.counting)
-
-    def fits(self, text: str) -> bool:
-        return 0 < self.length(text) <= self.caps.max_length
-
-    def tagged(self, content: str) -> str:
-        return tag_url(
-            self.report.url,
-            platform=self.platform,
-            settings=self.settings,
-            event_slug=self.event_slug,
-            content=content,
-        )
-
-    def fill(self, template: str, field: str, value: str, **extra: Any) -> tuple[str, list[str]]:
-        """Render `template` with `field` = `value`, dropping hashtags and then shortening `value` (never the
-        URL) until it fits. Returns the text and the notes on what was changed."""
-        values = {**self.values, **extra}
-
-        def with_(text: str, hashtags: str) -> str:
-            return render(template, {**values, field: text, "hashtags": hashtags})
-
-        if self.fits(with_(value, self.hashtags)):
-            return with_(value, self.hashtags), []
-        if self.hashtags and self.fits(with_(value, "")):
-            return with_(value, ""), [_NOTE_NO_HASHTAGS]
-        for hashtags, notes in ((self.hashtags, [_NOTE_SHORTENED]), ("", [_NOTE_SHORTENED, _NOTE_NO_HASHTAGS])):
-            short = shorten(value, self._fits_with(with_, hashtags))
-            if short is not None:
-                return with_(short, hashtags), notes
-        return with_(value, self.hashtags), []
-
-    def _fits_with(self, with_: Callable[[str, str], str], hashtags: str) -> Callable[[str], bool]:
-        return lambda value: self.fits(with_(value, hashtags))
-
-    def draft(
-        self, kind: DraftKind, parts: Sequence[str], *, link: str | None, notes: list[str], **fields: Any
-    ) -> Draft:
-        """A Draft with its length, cost and warnings worked out from the capabilities."""
-        caps = self.caps
-        lengths = [self.length(p) for p in parts]
-        warnings = [
-            f"{'part ' + str(i) + ' ' if len(parts) > 1 else ''}over the limit: {n}/{caps.max_length}"
-            for i, n in enumerate(lengths, 1)
-            if n > caps.max_length
-        ]
-        has_link = bool(link) if caps.link_field else any(find_urls(p) for p in parts)
-        if not has_link:
-            warnings.append("missing link back to the report")
-        cost = sum(
-            caps.price_per_post_with_url
-            if find_urls(p) or (caps.link_field and link and i == 0)
-            else caps.price_per_post
-            for i, p in enumerate(parts)
-        )
-        meta = {"form": "single", "counting": caps.counting, "notes": notes, **fields.pop("meta", {})}
-        return Draft(
-            platform=self.platform,
-            kind=kind,
-            report_slug=self.report.slug,
-            parts=tuple(parts),
-            link=link,
-            weighted_length=max(lengths, default=0),
-            limit=caps.max_length,
-            cost=round(cost, 6),
-            warnings=tuple(warnings),
-            meta=meta,
-            **fields,
-        )
+def _fit_title(post: PostForm, template: str, url: str) -> tuple[str, list[str]]:
+    """The announcement with the full title, else the session title, else the event's name (without the event
+    repeated before it), and only then a shortened full title: it must fit."""
+    for number, candidate in enumerate(title_candidates(post.report)):
+        if "「{title}」" in template:
+            candidate = _nested_quotes(candidate)
+        extra: dict[str, Any] = {"url": url}
+        if candidate in (post.report.event, _nested_quotes(post.report.event or "")):
+            extra["event"] = ""
+        text, notes, _ = post.fill(template, "title", candidate, **extra)
+        if post.fits(text) and NOTE_SHORTENED not in notes:
+            return text, notes + ([f"{NOTE_TITLE}: {candidate}"] if number else [])
+    for event in (post.values["event"], ""):  # an event name too long to leave room goes as well
+        text, notes, _ = post.fill(template, "title", post.report.title, url=url, event=event)
+        if post.fits(text):
+            break
+    return text, notes
 
 
-def _announcement(post: _Post) -> Draft:
+def _announcement(post: PostForm) -> Draft:
     url = post.tagged("announcement")
-    text, notes = post.fill(post.settings.templates.x_announcement, "title", post.report.title, url=url)
+    text, notes = _fit_title(post, post.templates["x_announcement"], url)
     return post.draft("announcement", [text], link=url, notes=notes, meta={"template": "x_announcement"})
 
 
-def _highlight(post: _Post, finding: Finding) -> Draft:
+def final_text(post: PostForm, finding: Finding, url: str) -> FinalText:
+    """The finding's words as posted in an X highlight (the tightest budget): its statement, compressed and, as
+    the last resort, shortened until the highlight fits."""
+    statement = direct_statement(finding.text, post.report.language)
+    _, notes, text = post.fill(post.templates["x_highlight"], "finding", statement, compressible=True, url=url)
+    steps = next((n.split(": ", 1)[1].split(", ") for n in notes if n.startswith(NOTE_COMPRESSED)), [])
+    return FinalText(finding.text, statement, text, tuple(steps), truncated=NOTE_SHORTENED in notes)
+
+
+def _highlight(post: PostForm, finding: Finding) -> Draft:
     """One finding as a post, linking to its sentence. A text fragment only when the finding was found in the
     report's text (`position >= 0`): an editor-pinned highlight written in other words would match nothing on
     the page, so it gets the plain tagged URL and a warning instead."""
@@ -161,9 +100,14 @@ def _highlight(post: _Post, finding: Finding) -> Draft:
     if wants_deep and in_report:
         # The report's text as context: the fragment's start words must match this sentence, not an earlier one.
         deep = text_fragment_link(tagged, finding.text, context=post.report.paragraphs)
-    statement = direct_statement(finding.text, post.report.language)
-    text, notes = post.fill(post.settings.templates.x_highlight, "finding", statement, url=deep or tagged)
-    meta = {"template": "x_highlight", "finding": finding.text, "rewritten": statement != finding.text}
+    final = post.finals.get(finding.rank) or final_text(post, finding, deep or tagged)
+    text, notes, _ = post.fill(post.templates["x_highlight"], "finding", final.text, url=deep or tagged)
+    notes = [*([compressed_note(final.steps)] if final.steps else []), *notes]
+    notes = [NOTE_SHORTENED, *notes] if final.truncated else notes
+    meta = {
+        "template": "x_highlight", "finding": finding.text, "statement": final.statement, "final": final.text,
+        "removed": final.removed_parts(), "rewritten": final.statement != finding.text,
+    }  # fmt: skip
     draft = post.draft(
         "highlight", [text], link=deep or tagged, notes=notes, finding_rank=finding.rank, deep_link=deep, meta=meta
     )
@@ -172,38 +116,39 @@ def _highlight(post: _Post, finding: Finding) -> Draft:
     return draft
 
 
-def _thread(post: _Post, findings: Sequence[Finding]) -> Draft:
+def _thread(post: PostForm, findings: Sequence[Finding]) -> Draft:
     """Announcement then one part per finding, numbered "1/N"; only the first part carries the URL (a URL
     makes an X post cost more)."""
     total = 1 + len(findings)
     url = post.tagged("thread")
-    first, notes = post.fill(
-        f"1/{total} " + post.settings.templates.x_announcement, "title", post.report.title, url=url
-    )
+    first, notes = _fit_title(post, f"1/{total} " + post.templates["x_announcement"], url)
     parts = [first]
     for number, finding in enumerate(findings, 2):
-        statement = direct_statement(finding.text, post.report.language)
-        part, part_notes = post.fill(f"{number}/{total} {{finding}}", "finding", statement)
+        text = post.finals[finding.rank].text if finding.rank in post.finals else finding.text
+        part, part_notes, _ = post.fill(f"{number}/{total} {{finding}}", "finding", text, compressible=True)
         parts.append(part)
         notes += [f"part {number}: {n}" for n in part_notes]
     return post.draft("announcement", parts, link=url, notes=notes, meta={"form": "thread"})
 
 
-def _posts_per_finding(post: _Post, findings: Sequence[Finding], thread: bool) -> list[Draft]:
+def _posts_per_finding(post: PostForm, findings: Sequence[Finding], thread: bool) -> list[Draft]:
     drafts = [_announcement(post)] + [_highlight(post, f) for f in findings]
     if thread and post.caps.supports_threads and findings:
         drafts.append(_thread(post, findings))
     return drafts
 
 
-def _digest(post: _Post, findings: Sequence[Finding], thread: bool) -> list[Draft]:
+def _digest(post: PostForm, findings: Sequence[Finding], thread: bool) -> list[Draft]:
     """One post: intro, heading, "• finding" lines, hashtags; the link in its own field when supported."""
-    templates = post.settings.templates
+    templates = post.templates
     url = post.tagged("digest")
-    points = "\n".join(f"• {direct_statement(f.text, post.report.language)}" for f in findings)
-    blocks = [render(templates.facebook_intro, {**post.values, "url": url})]
+    texts = [post.finals[f.rank].text if f.rank in post.finals else f.text for f in findings]
+    points = "\n".join(f"• {text}" for text in texts)
+    intro = templates["facebook_intro"]
+    title = _nested_quotes(post.report.title) if "「{title}」" in intro else post.report.title
+    blocks = [render(intro, {**post.values, "url": url, "title": title})]
     if points:
-        blocks.append(render(templates.facebook_findings_heading, post.values) + "\n" + points)
+        blocks.append(render(templates["facebook_findings_heading"], post.values) + "\n" + points)
     if not post.caps.link_field:
         blocks.append(url)
     blocks.append(post.hashtags)
@@ -212,7 +157,7 @@ def _digest(post: _Post, findings: Sequence[Finding], thread: bool) -> list[Draf
     return [post.draft("announcement", [text], link=link, notes=[], meta={"form": "digest"})]
 
 
-_FORMS: dict[str, Callable[[_Post, Sequence[Finding], bool], list[Draft]]] = {
+_FORMS: dict[str, Callable[[PostForm, Sequence[Finding], bool], list[Draft]]] = {
     "x": _posts_per_finding,
     "facebook": _digest,
 }
@@ -240,6 +185,27 @@ def _without_urls(text: str) -> str:
     return " ".join(text.split())
 
 
+def final_texts(
+    report: Report,
+    findings: Sequence[Finding],
+    settings: Settings,
+    *,
+    content: ContentSettings | None = None,
+    language: str | None = None,
+) -> dict[int, FinalText]:
+    """Each finding's final text by rank: the words the X highlight, the Facebook digest, the thread, the
+    preview and the quote card all show (see `wording`)."""
+    post = PostForm(report, settings, "x", resolve(report, settings, content, language))
+    finals = {}
+    for finding in findings:
+        tagged = post.tagged(f"highlight-{finding.rank}")
+        deep = None
+        if settings.links.text_fragments and finding.position >= 0:
+            deep = text_fragment_link(tagged, finding.text, context=report.paragraphs)
+        finals[finding.rank] = final_text(post, finding, deep or tagged)
+    return finals
+
+
 def compose_drafts(
     report: Report,
     findings: list[Finding],
@@ -247,18 +213,26 @@ def compose_drafts(
     *,
     platforms: Sequence[str] = ("x", "facebook"),
     thread: bool | None = None,
+    content: ContentSettings | None = None,
+    language: str | None = None,
 ) -> list[Draft]:
     """Drafts for `report` on each platform, in a fixed order (per platform: announcement, highlights by rank,
-    thread). Raises ConfigError for a template or link setting with an unknown placeholder."""
+    thread). `content` is the campaign's `[content]` section and `language` an account's template language.
+    Raises ConfigError for a template or link setting with an unknown placeholder."""
     check_templates(settings)
     check_link_templates(settings)
+    chosen = resolve(report, settings, content, language)
+    for key, template in chosen.templates.items():
+        check_template_text(key, template, settings.source)
     want_thread = settings.templates.thread if thread is None else thread
     ordered = sorted(findings, key=lambda f: (f.rank, f.position))
+    finals = final_texts(report, ordered, settings, content=content, language=language)
     drafts: list[Draft] = []
     for platform in platforms:
         if platform not in _FORMS:
             raise InputError(f"unknown platform {platform!r} (known: {', '.join(_FORMS)})")
-        post = _Post(report, settings, platform)  # type: ignore[arg-type]  # checked against _FORMS above
+        post = PostForm(report, settings, platform, chosen)  # type: ignore[arg-type]  # checked against _FORMS above
+        post.finals = finals
         drafts += _FORMS[platform](post, ordered, want_thread)
     return _flag_duplicates(drafts)
 
@@ -278,6 +252,8 @@ def draft_report(
     platforms: Sequence[str] = ("x", "facebook"),
     thread: bool | None = None,
     top: int = 3,
+    content: ContentSettings | None = None,
+    language: str | None = None,
 ) -> list[Draft]:
     """Load (a path or slug), rank and compose in one call: what the scheduler, preview and `bot post` use."""
     from bot.content.findings import rank_findings
@@ -287,34 +263,7 @@ def draft_report(
         report = path_or_report
     else:
         report = load_report(find_report_file(path_or_report, settings))
-    return compose_drafts(report, rank_findings(report, top=top), settings, platforms=platforms, thread=thread)
-
-
-def repost_text(
-    draft_or_text: Draft | str, *, attempt: int = 1, max_length: int | None = None, counting: str | None = None
-) -> str:
-    """A visibly different text for posting the same highlight again (X refuses duplicate content).
-
-    `attempt` (1, 2, …) picks the lead-in ("From our report: …", "In case you missed it: …", …) so successive
-    reposts differ from each other too. The text is shortened before its first URL if needed; the URL stays.
-    """
-    if isinstance(draft_or_text, Draft):
-        text = draft_or_text.text
-        max_length = max_length or draft_or_text.limit or 280
-        counting = counting or draft_or_text.meta.get("counting", "twitter")
-    else:
-        text = draft_or_text
-    limit, rule = max_length or 280, counting or "twitter"
-    for known in REPOST_PREFIXES:
-        text = text.removeprefix(known + " ")
-    text = _THREAD_NUMBER.sub("", text, count=1)
-    prefix = REPOST_PREFIXES[(attempt - 1) % len(REPOST_PREFIXES)]
-    urls = find_urls(text)
-    cut = urls[0].start if urls else len(text)
-    body, tail = text[:cut].strip(), text[cut:].strip()
-
-    def compose(b: str) -> str:
-        return " ".join(p for p in (prefix, b, tail) if p)
-
-    short = shorten(body, lambda b: 0 < length_for(compose(b), rule) <= limit) if body else body
-    return compose(short if short is not None else body)
+    findings = rank_findings(report, top=top)
+    return compose_drafts(
+        report, findings, settings, platforms=platforms, thread=thread, content=content, language=language
+    )

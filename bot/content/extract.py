@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.content.pagetext import DateParts, PageText, parse_page_blocks, year_for_month
+from bot.content.pagetext import DateParts, PageText, parse_page_blocks, trim_page_chrome, year_for_month
 from bot.errors import InputError
 
 _DATE_META = (
@@ -52,6 +52,9 @@ def extract_html(html: str, source: str) -> HtmlParts:
     page = parse_page_blocks(lines)
     if page.paragraphs and meta.title and page.paragraphs[0].strip() == meta.title.strip():
         page.paragraphs.pop(0)  # some pages repeat the headline as the first block
+    if page.paragraphs:
+        page.paragraphs, date = trim_page_chrome(page.paragraphs)
+        page.date = page.date or date
     if not page.paragraphs:
         raise InputError("no body text found on the page", source=source)
     return HtmlParts(meta=meta, page=page)

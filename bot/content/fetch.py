@@ -3,17 +3,22 @@
 A report URL comes from a person, so everything about the response is checked before it is trusted: connect
 and read timeouts (requests has none by default), a size cap enforced while streaming (Content-Length can lie
 or be absent), an HTML content type, and at most a few redirects, followed by hand so that a loop or a jump to
-a non-HTTP scheme is named in the error. Every failure is an InputError naming the URL and the cause.
+a non-HTTP scheme is named in the error. The whole fetch has a deadline too: a server that trickles a few
+bytes a second resets every read timeout and would otherwise hold `bot ingest` for hours. Every failure is an
+InputError naming the URL and the cause.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from bot.errors import InputError
 
@@ -21,6 +26,8 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
+FETCH_DEADLINE = 60.0  # seconds for the whole fetch: every redirect and every byte
+CHUNK = 64 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
@@ -43,22 +50,37 @@ def fetch_html(
     timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
     max_bytes: int = MAX_BYTES,
     max_redirects: int = MAX_REDIRECTS,
+    deadline: float = FETCH_DEADLINE,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FetchedPage:
-    """GET an HTML page; raise InputError(source=url) on timeout, HTTP error, oversize, non-HTML, bad redirect."""
+    """GET an HTML page; raise InputError(source=url) on timeout, HTTP error, oversize, non-HTML, bad redirect,
+    or when the whole fetch takes longer than `deadline` seconds (`clock` is injectable for tests)."""
+    started = clock()
+
+    def in_time() -> None:
+        if clock() - started > deadline:
+            raise InputError(f"the whole fetch took longer than {deadline:g}s (the server sends too slowly)",
+                             source=url)
+
     http = session or requests.Session()
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
     seen = {url}
     current = url
     try:
         for _ in range(max_redirects + 1):
+            in_time()
             response = http.get(current, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
             with response:
                 if response.status_code in _REDIRECTS and response.headers.get("Location"):
                     current = _next_hop(url, current, response.headers["Location"], seen)
                     continue
-                return _read_page(url, current, response, max_bytes)
+                return _read_page(url, current, response, max_bytes, in_time)
     except requests.exceptions.ConnectTimeout:
         raise InputError(f"connection timed out after {timeout[0]:g}s", source=url) from None
+    except urllib3.exceptions.ReadTimeoutError:
+        raise InputError(f"read timed out after {timeout[1]:g}s", source=url) from None
+    except urllib3.exceptions.HTTPError as error:
+        raise InputError(f"request failed ({type(error).__name__})", source=url) from None
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as error:
         if isinstance(error, requests.exceptions.ReadTimeout) or "timed out" in str(error).lower():
             raise InputError(f"read timed out after {timeout[1]:g}s", source=url) from None
@@ -85,7 +107,19 @@ def _next_hop(origin: str, current: str, location: str, seen: set[str]) -> str:
     return target
 
 
-def _read_page(origin: str, final_url: str, response: requests.Response, max_bytes: int) -> FetchedPage:
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: `read1` returns whatever one read got (a trickle gives tiny chunks), so the
+    deadline is checked between reads instead of after a 64 KB chunk that a slow server never completes."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:
+        yield from response.iter_content(chunk_size=CHUNK)
+        return
+    while chunk := read1(CHUNK, decode_content=True):
+        yield chunk
+
+
+def _read_page(origin: str, final_url: str, response: requests.Response, max_bytes: int,
+               in_time: Callable[[], None]) -> FetchedPage:  # fmt: skip
     if response.status_code >= 400:
         reason = response.reason or "error"
         raise InputError(f"HTTP {response.status_code} {reason}", source=origin)
@@ -99,7 +133,8 @@ def _read_page(origin: str, final_url: str, response: requests.Response, max_byt
     if declared.isdigit() and int(declared) > max_bytes:
         raise InputError(f"page is larger than the {format_size(max_bytes)} cap", source=origin)
     data = bytearray()
-    for chunk in response.iter_content(chunk_size=64 * 1024):
+    for chunk in _chunks(response):
+        in_time()
         data += chunk
         if len(data) > max_bytes:
             raise InputError(f"page is larger than the {format_size(max_bytes)} cap", source=origin)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 ELLIPSIS = "…"
 TEMPLATE_PLACEHOLDERS = ("title", "event", "finding", "url", "date", "hashtags", "part", "session")
-_TEMPLATE_KEYS = ("x_announcement", "x_highlight", "facebook_intro", "facebook_findings_heading")
+TEMPLATE_KEYS = ("x_announcement", "x_highlight", "facebook_intro", "facebook_findings_heading")
+_TEMPLATE_KEYS = TEMPLATE_KEYS
 _DANGLING = frozenset(
     "a an and as at but by for from in including into its of on or such than that the their to which while with".split()
 )
@@ -58,19 +59,27 @@ _DANGLING_TITLE = re.compile(rf"\s(?:{_TITLE}\s*)+$")
 
 def check_templates(settings: Settings) -> None:
     """Raise ConfigError naming `templates.<key>` when a template uses an unknown or malformed placeholder."""
-    known = ", ".join("{" + p + "}" for p in TEMPLATE_PLACEHOLDERS)
     for key in _TEMPLATE_KEYS:
-        template = getattr(settings.templates, key)
-        try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-        except ValueError as error:
-            raise ConfigError(f"templates.{key}: bad template ({error})", source=settings.source) from None
-        for name in fields:
-            if name not in TEMPLATE_PLACEHOLDERS:
-                shown = "{" + name + "}" if name else "{} (positional)"
-                raise ConfigError(
-                    f"templates.{key}: unknown placeholder {shown} (known: {known})", source=settings.source
-                )
+        check_template_text(key, getattr(settings.templates, key), settings.source)
+        localized = getattr(settings.templates.ja, key)
+        if localized is not None:
+            check_template_text(f"ja.{key}", localized, settings.source)
+
+
+def check_template_text(key: str, template: str, source: str) -> None:
+    """Raise ConfigError naming `templates.<key>` for an unknown or malformed placeholder in `template`."""
+    from bot.settings import plain_placeholders
+
+    known = ", ".join("{" + p + "}" for p in TEMPLATE_PLACEHOLDERS)
+    try:
+        plain_placeholders(template)  # no format spec or conversion (a report's or campaign's own templates)
+        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as error:
+        raise ConfigError(f"templates.{key}: {error}", source=source) from None
+    for name in fields:
+        if name not in TEMPLATE_PLACEHOLDERS:
+            shown = "{" + name + "}" if name else "{} (positional)"
+            raise ConfigError(f"templates.{key}: unknown placeholder {shown} (known: {known})", source=source)
 
 
 def render(template: str, values: Mapping[str, object]) -> str:

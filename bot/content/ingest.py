@@ -1,7 +1,8 @@
 """`bot ingest`: a source → content/<slug>.md, idempotently, never clobbering an editor's work by accident.
 
 Re-ingesting the same source gives byte-identical Markdown, so the result is "unchanged" and nothing is
-written. Editor-owned fields (`highlights`, `exclude`) are carried over from the existing file, so pinning a
+written. Editor-owned fields (`highlights`, `exclude`, and the post settings `event_slug`, `hashtags`,
+`templates`) are carried over from the existing file, so pinning a
 finding does not make the next ingest look like a conflict. Any other difference means the file was edited by
 hand (or the page changed): it is only overwritten with `force=True`. Writes are atomic (temp file + rename),
 and a refused source writes nothing.
@@ -18,8 +19,10 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.content.markdown_io import dump_report, load_report
 from bot.content.report import Report
+from bot.content.slugs import check_slug
 from bot.content.sources import DEFAULT_USER_AGENT, read_source
 from bot.errors import InputError
+from bot.paths import inside
 
 if TYPE_CHECKING:
     import requests
@@ -64,7 +67,7 @@ def ingest(
     """Read `source`, write content_dir/<slug>.md unless identical; InputError (nothing written) when refused."""
     user_agent = settings.bot.user_agent if settings is not None else DEFAULT_USER_AGENT
     report, warnings = read_source(source, url=url, meta=meta, user_agent=user_agent, session=session)
-    path = Path(content_dir) / f"{report.slug}.md"
+    path = inside(content_dir, f"{check_slug(report.slug, source=source)}.md", what="report file")
     if path.exists():
         report = _keep_editor_choices(report, path)
     text = dump_report(report)
@@ -91,6 +94,9 @@ def _keep_editor_choices(report: Report, path: Path) -> Report:
         report,
         highlights=report.highlights or existing.highlights,
         exclude=report.exclude or existing.exclude,
+        event_slug=report.event_slug or existing.event_slug,
+        hashtags=report.hashtags or existing.hashtags,
+        templates=report.templates or existing.templates,
     )
 
 

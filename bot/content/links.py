@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 LINK_PLACEHOLDERS = frozenset({"platform", "event_slug"})
+UTM_CAMPAIGN_MAX = 40
 _UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 _WORDS_EACH_END = 4  # words in textStart / textEnd for long sentences
 _MAX_EXACT_WORDS = 10  # sentences up to this many words are matched whole
@@ -116,8 +117,18 @@ def _utm_values(platform: str, settings: Settings, event_slug: str, content: str
         if key == "utm_content" and content is not None:
             template = content
         if template:
-            values.append((key, template.format_map(fill)))
+            value = template.format_map(fill)
+            values.append((key, _capped(value) if key == "utm_campaign" else value))
     return values
+
+
+def _capped(campaign: str) -> str:
+    """A utm_campaign of at most `UTM_CAMPAIGN_MAX` characters, cut at a hyphen when there is one: the value
+    shows in every link and analytics report, whatever a `links.utm_campaign` template adds to the slug."""
+    if len(campaign) <= UTM_CAMPAIGN_MAX:
+        return campaign
+    head = campaign[: UTM_CAMPAIGN_MAX + 1].rsplit("-", 1)[0]
+    return (head if len(head) >= UTM_CAMPAIGN_MAX // 2 else campaign[:UTM_CAMPAIGN_MAX]).strip("-")
 
 
 def tag_url(url: str, *, platform: str, settings: Settings, event_slug: str, content: str | None = None) -> str:

@@ -18,14 +18,20 @@ import yaml
 
 from bot.content.links import ascii_url
 from bot.content.report import Report
+from bot.content.slugs import check_slug
 from bot.errors import InputError
 
 FIELD_ORDER = (
     "slug", "title", "url", "event", "part", "session", "date", "language",
     "publisher", "description", "image", "source", "highlights", "exclude",
+    "event_slug", "hashtags", "templates",  # per-report post settings: written only when set
 )  # fmt: skip
-_STRING_FIELDS = ("slug", "title", "url", "event", "language", "publisher", "description", "image", "source")
+_STRING_FIELDS = (
+    "slug", "title", "url", "event", "language", "publisher", "description", "image", "source", "event_slug",
+)  # fmt: skip
+_OPTIONAL_FIELDS = ("event_slug", "hashtags", "templates")  # left out of the front matter when empty
 _URL_FIELDS = ("url", "image")
+_NOT_IN_URLS = frozenset('"<>\\^`{|}')  # RFC 3986 never allows these unescaped
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _MD_CODE = re.compile(r"`+([^`\n]+?)`+")
@@ -67,8 +73,8 @@ def is_http_url(value: str) -> bool:
     `urlsplit` raises ValueError on e.g. 'https://[::1'; every later stage (links, slugs, previews) parses the
     report URL, so a bad one must be refused here, naming the file, rather than crash there.
     """
-    if any(char.isspace() or ord(char) < 32 for char in value):
-        return False
+    if any(char.isspace() or ord(char) < 32 or char in _NOT_IN_URLS for char in value):
+        return False  # `"><script>` in a page's canonical URL would break every link built from it
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
@@ -113,6 +119,8 @@ def validate_front_matter(meta: dict[str, Any], source: str) -> dict[str, Any]:
             continue
         if key in _URL_FIELDS:
             fields[key] = http_url(key, _string(key, value, source), source)
+        elif key == "slug":  # it names files: content/<slug>.md, the cards
+            fields[key] = check_slug(_string(key, value, source), source=source)
         elif key in _STRING_FIELDS:
             fields[key] = _string(key, value, source)
         elif key in ("part", "session"):
@@ -121,6 +129,10 @@ def validate_front_matter(meta: dict[str, Any], source: str) -> dict[str, Any]:
             fields[key] = value
         elif key == "date":
             fields[key] = _date(value, source)
+        elif key == "templates":
+            fields[key] = _templates(value, source)
+        elif key == "hashtags":
+            fields[key] = _hashtags(value, source)
         else:  # highlights, exclude
             fields[key] = _string_list(key, value, source)
     return fields
@@ -154,6 +166,28 @@ def _date(value: Any, source: str) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(f"front matter 'date' must be YYYY-MM-DD, got {value!r}", source=source) from None
+
+
+def _hashtags(value: Any, source: str) -> tuple[str, ...]:
+    tags = _string_list("hashtags", value.split() if isinstance(value, str) else value, source)
+    bad = [tag for tag in tags if not re.fullmatch(r"#\w+", tag)]
+    if bad:
+        raise InputError(f"front matter 'hashtags': {bad[0]!r} is not a hashtag (expected '#Word')", source=source)
+    return tags
+
+
+def _templates(value: Any, source: str) -> dict[str, str]:
+    from bot.content.fit import TEMPLATE_KEYS
+
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InputError("front matter 'templates' must map template names to text", source=source)
+    unknown = sorted(str(key) for key in value if key not in TEMPLATE_KEYS)
+    if unknown:
+        raise InputError(
+            f"front matter 'templates': unknown template {unknown[0]!r} (known: {', '.join(TEMPLATE_KEYS)})",
+            source=source,
+        )
+    return {str(key): text for key, text in value.items()}
 
 
 def _string_list(key: str, value: Any, source: str) -> tuple[str, ...]:
@@ -215,6 +249,9 @@ def report_front_matter(report: Report) -> dict[str, Any]:
         value = getattr(report, key)
         if key in ("highlights", "exclude"):
             data[key] = list(value)
+        elif key in _OPTIONAL_FIELDS:
+            if value:
+                data[key] = list(value) if key == "hashtags" else (dict(value) if key == "templates" else value)
         elif value is not None:
             data[key] = value
     return data

@@ -14,10 +14,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_HEADER = re.compile(r"(event report|event reports|イベント報告|開催報告|イベントレポート)", re.IGNORECASE)
+_HEADER = re.compile(
+    r"(event report|event reports|イベント報告|イベント実施報告|実施報告|開催報告|イベントレポート)", re.IGNORECASE
+)
+# "Moderator: …", "登壇者：…": labelled lines in a report's header are the line-up, not the event's name.
+_LABELLED = re.compile(
+    r"^(日時|開催日時|会場|場所|主催|共催|後援|協力|基調講演|パネリスト|登壇者|モデレーター|司会|講師|スピーカー|"
+    r"date|time|venue|location|moderator|chair|speakers?|panell?ists?|organi[sz]ers?|hosts?|co-hosted by)\s*[:：]",
+    re.IGNORECASE,
+)
+_NETWORK = (
+    r"(?:(?:twitter|x(?: ?\(旧twitter\))?|facebook|linkedin|line|e-?mail|print|whatsapp|bluesky|threads|reddit|"
+    r"copy link|ツイート|ポスト|シェア|いいね！?|印刷|はてなブックマーク|メール)(?:でシェア|で共有|をシェア|する)?)"
+)
+# "Share", "Share this page", "Share: X / Facebook / LinkedIn / Email", "シェア：X | LINE", "Print this page".
 _SHARE = re.compile(
-    r"(share( this( page| article)?)?( on)? ?(twitter|x|facebook|linkedin|line|email)?|tweet|twitter|x|"
-    r"facebook|linkedin|line|e-?mail|print|ツイート|ポスト|シェア|いいね！?|印刷|はてなブックマーク)",
+    rf"((share|シェア)( this( page| article| story)?)?( on)?\s*[:：]?\s*)?"
+    rf"({_NETWORK}(\s*[/|,・、]\s*|\s+)?)*|(print|email|share) this (page|article)|text size\s*:?[\sa]*",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
@@ -45,8 +58,13 @@ _DATE_PATTERNS = (
     (re.compile(rf"^{_WEEKDAY}(\d{{1,2}}){_RANGE}\s+{_MONTH},?(?:\s+(\d{{4}}))?$", re.I), "dmy"),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "iso"),
     (re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:[(（].{1,3}[)）])?$"), "ja"),
+    (re.compile(r"^令和(\d{1,2}|元)年(\d{1,2})月(\d{1,2})日(?:[(（].{1,3}[)）])?$"), "reiwa"),
 )
 _YEAR_NEAR_MONTH = re.compile(rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?{_RANGE},?\s+(\d{{4}})", re.I)
+_DATE_IN_LINE = re.compile(
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日",
+    re.IGNORECASE,
+)
 _JA_YEAR = re.compile(r"(\d{4})年(\d{1,2})月")
 
 _PART_EN = re.compile(r"\bPart\s+(\d+)\b", re.I)
@@ -90,6 +108,52 @@ def _norm(block: str) -> str:
     return unicodedata.normalize("NFKC", _BULLET.sub("", block)).strip().rstrip(":").strip()
 
 
+# Lines below a report (or above it) that only invite, credit or disclaim: never report text.
+_TRAILER = re.compile(
+    r"^(missed it\?|watch|download|subscribe|sign up|register|read more|follow us|contact|donate|rate this|"
+    r"related( content| documents| reading)?\s*:|previous\s*:|next( summary| article)?\s*:|tags?\s*:|"
+    r"about (the|this|us)|upcoming|back to)\b|©|\bcopyright\b|all rights reserved|not an official record|"
+    r"does not necessarily reflect|registered (charity|non-profit)|funded in part by|\bis organi[sz]ed by\b|"
+    r"^(関連(記事|リンク)?|前の記事|次の記事|お問い合わせ|タグ)\s*[:：]?|無断転載|一覧(へ|に)戻る|録画|アーカイブ",
+    re.IGNORECASE,
+)
+_PROSE_END = re.compile(r"[.!?。！？][\"'”’)）」』]*$")
+
+
+def is_prose(block: str) -> bool:
+    """A paragraph of the report: ends like a sentence and is long enough to say something (8 words, or 20
+    characters of Japanese); headings, bylines, date lines, "4 min read" are not."""
+    text = _norm(block)
+    if not _PROSE_END.search(text):
+        return False
+    japanese = sum(1 for char in text if "\u3040" <= char <= "\u9fff")
+    return japanese >= 20 if japanese > len(text) / 3 else len(text.split()) >= 8
+
+
+def trim_page_chrome(paragraphs: list[str]) -> tuple[list[str], DateParts | None]:
+    """Drop the page furniture trafilatura keeps around the body of a page without the report header: leading
+    blocks before the first paragraph of prose (kicker headings, the headline, bylines, date lines, "4 min
+    read") and trailing calls to action, credits and disclaimers. Returns the body and any date line seen."""
+    start = next((i for i, block in enumerate(paragraphs) if is_prose(block) and not _TRAILER.search(_norm(block))), 0)
+    date = next((d for d in (find_date(b) for b in paragraphs[:start]) if d is not None), None)
+    end = len(paragraphs)
+    while end > start + 1 and (not is_prose(paragraphs[end - 1]) or _TRAILER.search(_norm(paragraphs[end - 1]))):
+        end -= 1
+    return paragraphs[start:end], date
+
+
+def find_date(block: str) -> DateParts | None:
+    """A date line, also with a prefix or suffix ("Published 19 November 2026", "May 28, 2026, 6:42 p.m.")."""
+    text = _norm(block)
+    if len(text) > 60:
+        return None
+    whole = parse_date_line(text)
+    if whole is not None:
+        return whole
+    match = _DATE_IN_LINE.search(text)
+    return parse_date_line(match.group(0)) if match else None
+
+
 def is_chrome(block: str) -> bool:
     """Share buttons, "back to session list" and the like: lines that are never report text."""
     text = _norm(block)
@@ -108,6 +172,8 @@ def parse_date_line(block: str) -> DateParts | None:
             month, day, year = _MONTHS[groups[0].lower()], int(groups[1]), groups[2]
         elif order == "dmy":
             day, month, year = int(groups[0]), _MONTHS[groups[1].lower()], groups[2]
+        elif order == "reiwa":  # 令和元年 = 2019
+            year, month, day = str(2018 + (1 if groups[0] == "元" else int(groups[0]))), int(groups[1]), int(groups[2])
         else:
             year, month, day = groups[0], int(groups[1]), int(groups[2])
         if 1 <= month <= 12 and 1 <= day <= 31:
@@ -177,15 +243,21 @@ def _read_header(blocks: list[str], index: int, page: PageText) -> int:
 
     Without a date line within the next few blocks, the first block is the event and the second the title.
     """
-    candidates = [i for i in range(index, min(len(blocks), index + 6)) if not is_chrome(blocks[i])]
+    # Labelled lines ("日時：…", "Moderator: …") are header detail, neither the event nor the title.
+    candidates = [
+        i for i in range(index, min(len(blocks), index + 14))
+        if not is_chrome(blocks[i]) and not _LABELLED.match(_norm(blocks[i]))
+    ][:6]
     date_at = next((i for i in candidates[:4] if parse_date_line(blocks[i]) is not None), None)
     if date_at is not None:
         page.date = parse_date_line(blocks[date_at])
         page.event = " ".join(blocks[i] for i in candidates if i < date_at) or None
         after = [i for i in range(date_at + 1, len(blocks)) if not is_chrome(blocks[i])]
+        while len(after) > 1 and _LABELLED.match(_norm(blocks[after[0]])):
+            after.pop(0)
     else:
         page.event = blocks[candidates[0]] if candidates else None
-        after = [i for i in range(candidates[0] + 1, len(blocks)) if not is_chrome(blocks[i])] if candidates else []
+        after = candidates[1:2]
     if not after:
         return len(blocks)
     page.title = blocks[after[0]]

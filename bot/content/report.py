@@ -34,6 +34,11 @@ class Report:
     source: str | None = None
     highlights: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Per-report post settings (front matter), over the campaign's and config/bot.toml's: the event's short
+    # slug for `utm_campaign`, the event's own hashtags, and templates by key (e.g. "x_highlight").
+    event_slug: str | None = None
+    hashtags: tuple[str, ...] = ()
+    templates: dict[str, str] = field(default_factory=dict)
 
     @property
     def body(self) -> str:

@@ -142,7 +142,14 @@ def _passive_feelings(sentence: str) -> str:
 
 
 def _clause_frames(sentence: str) -> str:
-    """Turn ", it was emphasized that X" into ", participants emphasized that X": active, grammatical."""
+    """Turn ", it was emphasized that X" into ", participants emphasized that X": active, grammatical; and
+    ", it was advised that X not be Y" into ", X should not be Y" when the subjunctive verb is clear."""
+    match = _CLAUSE_FRAME.search(sentence)
+    if match and re.fullmatch(_DIRECTIVE, match.group("verb")) and not match.group("also"):
+        rest = sentence[match.end() :].lstrip()
+        direct = None if _SECOND_THAT_CLAUSE.search(rest) else _explicit_modal(rest)
+        if direct:
+            return sentence[: match.start()] + match.group("lead") + _clause_frames(direct)
     return _CLAUSE_FRAME.sub(
         lambda m: f"{m.group('lead')}{SUBJECT.lower()} {m.group('also') or ''}{m.group('verb')} that", sentence
     )

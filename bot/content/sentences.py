@@ -32,6 +32,7 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _EN_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-Z0-9\u3000-\u9fff])""")
+_LONGEST_WORD = 64
 _WORD_BEFORE = re.compile(r"""([^\s"'“‘(\[]+)$""")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$|[A-Z]$")
 _NEXT_WORD = re.compile(r"""["'“‘(\[]*([A-Za-z0-9]+)""")
@@ -69,7 +70,8 @@ def _is_english_boundary(text: str, match: re.Match[str]) -> bool:
     """Decide whether the punctuation at `match` ends a sentence, looking at the words on both sides."""
     if match.group(1) != ".":
         return True  # ! ? … and runs of dots end the sentence
-    before = _WORD_BEFORE.search(text, 0, match.start(1))
+    # Only the last few dozen characters can hold the word: searching from 0 made long blocks quadratic.
+    before = _WORD_BEFORE.search(text, max(0, match.start(1) - _LONGEST_WORD), match.start(1))
     word = before.group(1) if before else ""
     lowered = word.lower()
     next_word_match = _NEXT_WORD.match(text, match.end())

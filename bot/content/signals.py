@@ -12,6 +12,7 @@ slower phrase patterns only run when one of their trigger words is present.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ CUE_WEIGHTS = {
     "expectation": 1.0,
     "emphasis": 0.6,
     "observation": 0.3,
+    "commitment": 1.0,
+    "claim": 0.8,
 }
 CUE_DECAY = 0.25  # the 2nd family found counts a quarter, the 3rd 1/16: one sentence, one point
 
@@ -53,12 +56,36 @@ _PHRASE_TRIGGERS = {"recommendation": {"call", "called", "calls", "ought", "need
                     "expectation": {"look", "looks", "looked", "looking"}, "observation": {"pointed"}}  # fmt: skip
 _CUES_JA = {
     "recommendation": re.compile(r"提言|提案|べき|求め|必要|呼びかけ"),
-    "conclusion": re.compile(r"結論|合意|一致|再確認|確認され|教訓"),
+    "conclusion": re.compile(r"結論|合意|一致|再確認|確認され|確認し|教訓|反対する"),
     "concern": re.compile(r"懸念|危惧|警鐘|リスク|脅威|憂慮|警告"),
-    "expectation": re.compile(r"期待|展望|望まれ|見込"),
+    "expectation": re.compile(r"期待|展望|望まれ|見込|方針を(明らかに|示)"),
+    "commitment": re.compile(r"表明し|決定し|合意し|(する|していく)ことを確認|拠出|創設する|設置する"),
     "emphasis": re.compile(r"強調|重要|不可欠|欠かせな|鍵と|肝要"),
     "observation": re.compile(r"指摘|意見が示され|述べられ"),
 }
+_CUE_WORDS["commitment"] = "announced announces confirmed confirms pledged pledges committed commits decided"
+# A plain claim carries its point without a cue word: "Repair capacity, not detection, is now the weakest
+# link", "Heat pumps will not spread unless …", "X remains the main obstacle to Y", "…, Ms Nair said" (the
+# point first, the speaker after it).
+_CLAIM_EN = re.compile(
+    r"\b(?:will (?:not|never|remain|need|have to|become|continue)|cannot|can no longer|no longer|remains?|"
+    r"unless|only (?:when|if)|rather than|is now|are now|now (?:decides?|drives?)|(?:the )?(?:single )?"
+    r"(?:largest|biggest|main|leading|greatest|weakest|primary|clearest) (?:\w+ )?(?:driver|obstacle|cause|"
+    r"risk|threat|barrier|problem|message|source|factor|link|reason)|left behind|not\b[^,.]{1,40}, but)\b|"
+    r"^[^,]{25,},\s+(?:[A-Z][\w.'’-]*\s+){1,4}(?:said|argued|stressed|warned|noted|reported|told|insisted)\b",
+)
+# Narration of what someone did on stage ("She described how …", "summarised the session", "showed that"):
+# background, rarely the point to post.
+_NARRATION_EN = re.compile(
+    r"^(?:He|She|They|His|Her|Their)\b|^(?:(?:Mr|Ms|Mrs|Dr|Prof|"
+    r"Professor)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*(?:,[^,]{3,80},)? (?:also )?"
+    r"(?:described|summari[sz]ed|briefed|presented|outlined|reviewed|showed|explained|walked|gave)\b|"
+    r"\b(?:briefed|summari[sz]ed) the\b"
+)
+_CLAIM_JA = re.compile(
+    r"ではなく|深刻な|決定的|最も(強く|大きな|重要)|欠かせな|左右して|限り|ない限り|不足する|後れを取"
+)
+_NARRATION_JA = re.compile(r"(を|も)(詳しく)?紹介(し|した|しました)。$|を統計から示し|を説明し(た|ました)。$")
 _WORD_FAMILY = {word: family for family, words in _CUE_WORDS.items() for word in words.split()}
 _PREFIX_FAMILY = tuple((prefix, family) for family, prefixes in _CUE_PREFIXES.items() for prefix in prefixes)
 _ALL_PREFIXES = tuple(prefix for prefix, _ in _PREFIX_FAMILY)
@@ -123,8 +150,9 @@ def analyse(text: str, language: str) -> Features:
     if language == "ja":
         meta = bool(_META_JA.search(text))
         said = _JA_TOPIC.sub("", text, count=1) if meta else text
+        families = {f for f, pattern in _CUES_JA.items() if pattern.search(said)}
         return Features(
-            cues=_decayed(f for f, pattern in _CUES_JA.items() if pattern.search(said)),
+            cues=_decayed(families),
             procedural=bool(_PROCEDURAL_JA.search(text)),
             meta=meta,
             terms=terms(text, language),
@@ -135,7 +163,7 @@ def analyse(text: str, language: str) -> Features:
     lower = text.lower()
     words = {token.lower() for token in tokens}
     return Features(
-        cues=_decayed(_english_families(words, lower)),
+        cues=_decayed(_english_families(words, lower, text)),
         procedural=bool(words & _PROCEDURAL_TRIGGERS) and bool(_PROCEDURAL_EN.search(lower)),
         meta=bool(words & _META_TRIGGERS) and bool(_META_EN.search(lower)),
         terms=_english_terms(tokens),
@@ -144,7 +172,7 @@ def analyse(text: str, language: str) -> Features:
     )
 
 
-def _english_families(words: set[str], lower: str) -> set[str]:
+def _english_families(words: set[str], lower: str, text: str) -> set[str]:
     families = {_WORD_FAMILY[word] for word in words if word in _WORD_FAMILY}
     for word in words:
         if word.startswith(_ALL_PREFIXES):
@@ -153,6 +181,17 @@ def _english_families(words: set[str], lower: str) -> set[str]:
         if family not in families and words & _PHRASE_TRIGGERS[family] and pattern.search(lower):
             families.add(family)
     return families
+
+
+def sentence_shape(text: str, language: str, cues: dict[str, float]) -> tuple[dict[str, float], bool]:
+    """The cues with the "claim" family added when the sentence is a plain claim, and whether it narrates what
+    someone did on stage. Kept out of `analyse` because the ranking only needs it for its best candidates."""
+    claim = _CLAIM_JA if language == "ja" else _CLAIM_EN
+    narration = _NARRATION_JA if language == "ja" else _NARRATION_EN
+    said = _JA_TOPIC.sub("", text, count=1) if language == "ja" and _META_JA.search(text) else text
+    if claim.search(said) and "cue:claim" not in cues:
+        cues = _decayed([*(key.removeprefix("cue:") for key in cues), "claim"])
+    return cues, bool(narration.search(text))
 
 
 def _decayed(families: Iterable[str]) -> dict[str, float]:
@@ -187,11 +226,21 @@ def terms(text: str, language: str) -> list[str]:
 def _english_terms(tokens: list[str]) -> list[str]:
     found: list[str] = []
     for token in tokens:
-        if len(token) >= 2 and token.isupper():
-            found.append(token)
-        elif (lower := token.lower()) not in STOPWORDS and len(lower) > 1:
-            found.append(_stem(lower) if lower.endswith(_SUFFIXES) else lower)
+        term = _term(token)
+        if term:
+            found.append(term)
     return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _term(token: str) -> str:
+    """The similarity term of one token ("" for a stop word); cached, as a report repeats its words."""
+    if len(token) >= 2 and token.isupper():
+        return token
+    lower = token.lower()
+    if lower in STOPWORDS or len(lower) < 2:
+        return ""
+    return _stem(lower) if lower.endswith(_SUFFIXES) else lower
 
 
 def _english_specific(tokens: list[str]) -> int:

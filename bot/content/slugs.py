@@ -13,7 +13,11 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-MAX_SLUG = 48
+from bot.errors import InputError
+
+MAX_SLUG = 48  # what the bot makes
+MAX_GIVEN_SLUG = 80  # what an editor may give (front matter `slug:`, `--meta slug=`)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)-")
 _TRAILING_WEAK = re.compile(r"-(and|of|the|a|an|in|on|for|to|with)$")
@@ -60,3 +64,13 @@ def slug_for_report(title: str, *, event: str | None, part: int | None, session:
             return path_slug
         return "report-" + hashlib.sha1(url.encode()).hexdigest()[:10]
     return "report"
+
+
+def check_slug(value: str, *, source: str, key: str = "slug") -> str:
+    """A slug names a file (content/<slug>.md, cards): lower-case a-z, 0-9 and single '-' between them, at most
+    MAX_GIVEN_SLUG characters. Anything else (`../../evil`, `/tmp/abs`, spaces) is refused naming the field."""
+    if not (_SLUG.fullmatch(value) and len(value) <= MAX_GIVEN_SLUG):
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise InputError(f"{key}: {shown!r} is not a valid slug (a-z, 0-9 and '-', at most {MAX_GIVEN_SLUG} "
+                         "characters)", source=source)
+    return value

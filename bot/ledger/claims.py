@@ -135,11 +135,15 @@ def claim_due_posts(
     grace_seconds: float,
     limit: int = 1,
     exclude_accounts: Iterable[str] = (),
+    only_ids: Iterable[int] | None = None,
 ) -> list[ClaimedPost]:
-    """Atomically move up to `limit` due posts from pending to sending for `runner_id`, oldest first."""
+    """Atomically move up to `limit` due posts from pending to sending for `runner_id`, oldest first.
+    `only_ids`: claim none but these (`bot post --live` sends its own rows, never the campaigns')."""
     excluded = sorted(exclude_accounts)
     with write_transaction(factory) as session:
         query = select(Post).where(_claimable(bool(excluded))).order_by(Post.due_at, Post.id).limit(limit)
+        if only_ids is not None:
+            query = query.where(Post.id.in_(list(only_ids)))
         if _is_postgres(session):
             query = query.with_for_update(skip_locked=True, of=Post)
         claimed: list[ClaimedPost] = []
@@ -308,7 +312,7 @@ def pending_due_times(factory: SessionFactory) -> list[tuple[int, dt.datetime]]:
 def find_post(factory: SessionFactory, ref: str | int) -> Post | None:
     """A post by id (int or digits) or by key: how a repost's payload names its original."""
     with factory() as session:
-        if isinstance(ref, int) or str(ref).isdigit():
+        if (isinstance(ref, int) or str(ref).isdigit()) and 0 < int(ref) < 2**63:  # larger: no such id
             post = session.get(Post, int(ref))
             if post is not None:
                 return post
@@ -373,3 +377,24 @@ def pending_due_at(factory: SessionFactory, ids: Iterable[int]) -> dict[int, dt.
     with factory() as session:
         rows = session.execute(select(Post.id, Post.due_at).where(Post.id.in_(wanted), Post.status == "pending"))
         return {row.id: row.due_at for row in rows}
+
+
+def remote_ids_owned_by_others(factory: SessionFactory, post: ClaimedPost, remote_ids: list[str]) -> set[str]:
+    """Those of `remote_ids` that already are the remote post of another row of the same account: a
+    reconciliation must never hand one remote post to two rows."""
+    if not remote_ids:
+        return set()
+    with factory() as session:
+        rows = session.scalars(select(Post.remote_id).where(
+            Post.account == post.account, Post.id != post.id, Post.remote_id.in_(remote_ids)))
+        return {r for r in rows if r}
+
+
+def first_try_at(factory: SessionFactory, post: ClaimedPost) -> dt.datetime | None:
+    """When this post could first have reached the platform: its earliest attempt, or its current claim."""
+    from sqlalchemy import func
+
+    with factory() as session:
+        first = session.scalar(select(func.min(Attempt.started_at)).where(Attempt.post_id == post.id))
+    times = [t for t in (first, post.claimed_at) if t is not None]
+    return min(times) if times else None

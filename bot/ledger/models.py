@@ -115,3 +115,116 @@ class Attempt(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # posted | transient | rate_limited | failed | ...
     detail: Mapped[str | None] = mapped_column(Text)
     runner: Mapped[str | None] = mapped_column(String(100))
+
+
+class CampaignAnchor(Base):
+    """When `bot schedule` first saw a campaign: the origin of its relative times ("+1d 10:00")."""
+
+    __tablename__ = "campaign_anchors"
+
+    campaign: Mapped[str] = mapped_column(String(120), primary_key=True)
+    anchored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PostEdit(Base):
+    """One change a reviewer made to an unpublished post in the review desk (`bot serve`): its text, its time
+    or the finding a highlight carries. Old and new values are kept so the desk can show who changed what."""
+
+    __tablename__ = "post_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # text | due_at | finding
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    editor: Mapped[str] = mapped_column(String(120))
+    edited_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """Every approval, edit and other change asked for in the review desk, refused ones included."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(30))  # approve | cancel | retry | repost | edit | reschedule | swap
+    target: Mapped[str] = mapped_column(String(255))  # "post 12" or "campaign tgd5"
+    outcome: Mapped[str] = mapped_column(String(20))  # done | refused | conflict
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceSeen(Base):
+    """Autopilot: one report URL a source led to, claimed exactly once (unique canonical URL), whatever the
+    feed's order or dates. `state`: claimed (being drafted) → drafted (campaign written and applied), or
+    backfilled (archive, never posted), covered (a hand-written campaign has the report), duplicate (the page's
+    canonical URL belongs to another row), refused (not a report, after retries)."""
+
+    __tablename__ = "sources_seen"
+    __table_args__ = (UniqueConstraint("url", name="uq_sources_seen_url"), Index("ix_sources_seen_source", "source"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(500))  # canonical
+    source: Mapped[str] = mapped_column(String(60))  # the source that found it first
+    language: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(20))
+    slug: Mapped[str | None] = mapped_column(String(200))
+    campaign: Mapped[str | None] = mapped_column(String(120))
+    content_hash: Mapped[str | None] = mapped_column(String(64))  # of the ingested report (Markdown)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SourceState(Base):
+    """Autopilot: what the last fetch of one configured source gave (conditional-request validators, backoff)."""
+
+    __tablename__ = "source_states"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_fetch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_ok_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # new | ok | not_modified | failed | blocked
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_fetch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Notification(Base):
+    """Autopilot: one message to the reviewers (a campaign awaits approval, or a reminder before its first draft
+    would expire). Claimed by its unique (campaign, kind) so it goes out once; dry-run ones are recorded only."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("campaign", "kind", name="uq_notifications_campaign_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # approval | reminder
+    mode: Mapped[str] = mapped_column(String(10))  # dry-run | live
+    status: Mapped[str] = mapped_column(String(20))  # pending | sent | recorded | failed
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SentText(Base):
+    """Hardening: which post carries each text (with its link) on each account, so the runner never sends one
+    text twice to one account. The primary key makes the reservation atomic, on PostgreSQL across runners too."""
+
+    __tablename__ = "sent_texts"
+
+    account: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of [text, link]
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))

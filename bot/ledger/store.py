@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +23,7 @@ from bot.errors import BotError, InputError
 from bot.ledger.models import Attempt, Post
 
 if TYPE_CHECKING:
+    from bot.ledger.planning import LedgerView
     from bot.settings import Settings
 
 log = logging.getLogger("bot.ledger")
@@ -102,6 +102,13 @@ class Ledger:
     def attempts(self, post_id: int) -> list[Attempt]:
         with self.session_factory() as session:
             return list(session.scalars(select(Attempt).where(Attempt.post_id == post_id).order_by(Attempt.id)))
+
+    def planning_view(self) -> LedgerView:
+        """What `bot plan`/`bot schedule` need: posted highlights, campaign anchors, campaign posts' statuses."""
+        from bot.ledger.planning import planning_view
+
+        with self.session_factory() as session:
+            return planning_view(session.connection())
 
     def posted_highlights(self) -> dict[tuple[str, str], dict[int, str | None]]:
         """{(report, account): {finding_rank: campaign}} of highlights already posted (to avoid repeats)."""
@@ -265,8 +272,11 @@ def _log_change(post: Post, status: str, *, previous: str | None, **fields: Any)
     log.info("post %s → %s", post.id, status, extra={"fields": data})
 
 
+MAX_POST_ID = 2**63 - 1  # the largest id a ledger can hold: a bigger number names no post (not an overflow)
+
+
 def _find(session: Session, ref: int | str) -> Post | None:
-    if isinstance(ref, int) or str(ref).isdigit():
+    if (isinstance(ref, int) or str(ref).isdigit()) and 0 < int(ref) <= MAX_POST_ID:
         post = session.get(Post, int(ref))
         if post is not None:
             return post
@@ -309,9 +319,9 @@ def open_existing_store(settings: Settings) -> Ledger | None:
 
     Never creates a file, a directory or a table: `bot plan` uses it and must change nothing.
     """
-    from bot.ledger.db import current_revision, make_engine
+    from bot.ledger.db import current_revision, make_engine, parse_database_url
 
-    url = make_url(settings.database_url)
+    url = parse_database_url(settings.database_url)
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists():
         return None
@@ -323,7 +333,9 @@ def open_existing_store(settings: Settings) -> Ledger | None:
                 return None
     except SQLAlchemyError as error:
         engine.dispose()
-        raise BotError(f"cannot read the ledger database: {error.__class__.__name__}") from None
+        from bot.ledger.db import unusable_database
+
+        raise unusable_database(error) from None
     return Ledger(sessionmaker(engine, expire_on_commit=False))
 
 

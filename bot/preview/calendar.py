@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -93,14 +93,47 @@ def campaign_name(post: Any) -> str:
     return str(getattr(campaign, "name", campaign) or "")
 
 
-def build_calendar(posts: Sequence[Any], zone: ZoneInfo, *, anchors: Sequence[str] | None = None) -> list[CalendarDay]:
-    """Days from the first to the last post, each with its posts in time order."""
+_REPOST_VERB = {"retweet": "retweet", "text": "repost (new text)"}
+
+
+def first_words(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def describe_repost(payload: dict[str, Any], originals: Mapping[str, Any], zone: ZoneInfo, *,
+                    quote: bool = True) -> str:
+    """What a repost repeats, as a reader wants it: "↻ retweet of highlight #1 (12-02 12:00): The importance
+    of the US…" (without the quote when `quote` is false) — never the internal key, unless the original is
+    nowhere to be found."""
+    verb = _REPOST_VERB.get(str(payload.get("mode") or ""), "repost")
+    ref = payload.get("repost_of")
+    original = originals.get(str(ref)) if ref is not None else None
+    if original is None:
+        return f"↻ {verb} of {ref}"
+    text = str((getattr(original, "payload", None) or {}).get("text") or "")
+    when = local_time(original, zone)
+    head = f"↻ {verb} of {kind_label(original)} ({when:%m-%d %H:%M})"
+    return f"{head}: {first_words(text)}" if quote else head
+
+
+def build_calendar(posts: Sequence[Any], zone: ZoneInfo, *, anchors: Sequence[str] | None = None,
+                   outcomes: Mapping[str, str] | None = None) -> list[CalendarDay]:
+    """Days from the first to the last post, each with its posts in time order. `outcomes` (post key →
+    a rehearsal's outcome, e.g. "would-post") replaces a post's planned status when given."""
     if not posts:
         return []
+    originals = {str(getattr(p, "key", "")): p for p in posts}
     rows: list[tuple[dt.datetime, CalendarEntry]] = []
     for index, post in enumerate(posts):
         when = local_time(post, zone)
-        text = str((getattr(post, "payload", None) or {}).get("text", ""))
+        payload = getattr(post, "payload", None) or {}
+        text = str(payload.get("text", ""))
+        if payload.get("repost_of") is not None:
+            text = describe_repost(payload, originals, zone)
+        status = status_of(post)
+        if outcomes is not None:
+            status = outcomes.get(str(getattr(post, "key", "")), status)
         rows.append(
             (
                 when,
@@ -109,10 +142,10 @@ def build_calendar(posts: Sequence[Any], zone: ZoneInfo, *, anchors: Sequence[st
                     platform=str(post.platform),
                     account=str(getattr(post, "account", "")),
                     kind=kind_label(post),
-                    status=status_of(post),
+                    status=status,
                     campaign=campaign_name(post),
                     anchor=anchors[index] if anchors else "",
-                    summary=text[:90] + ("…" if len(text) > 90 else ""),
+                    summary=text if payload.get("repost_of") is not None else first_words(text, 90),
                 ),
             )
         )

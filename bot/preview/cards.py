@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.content.draft import Draft, Media
 from bot.errors import BotError, ConfigError, InputError
+from bot.paths import inside
 from bot.preview.fonts import FONT_NAME, describe_chars, load_font, missing_glyphs
 from bot.preview.layout import CARD_SIZES, DEFAULT_STYLE, CardLayout, CardStyle, layout_card
 
@@ -39,9 +40,16 @@ class CardContent:
     label: str = "finding"
 
 
-def card_content(report: Report, finding: Finding) -> CardContent:
+def card_content(report: Report, finding: Finding, settings: Settings | None = None) -> CardContent:
+    """The card's words. With `settings` the finding is its final text — the words its post shows (rewritten and
+    compressed, see `bot.content.wording`) — so the card never quotes what the post no longer says."""
+    text = finding.text
+    if settings is not None:
+        from bot.content.compose import final_texts
+
+        text = final_texts(report, [finding], settings)[finding.rank].text
     return CardContent(
-        finding=finding.text,
+        finding=text,
         event=report.event or report.publisher or "",
         title=report.title,
         label=f"{report.slug}: finding {finding.rank}",
@@ -226,10 +234,8 @@ def _render(
     refused: list[RefusedCard] = []
     for finding in chosen:
         try:
-            cards = [
-                (card_filename(report, finding, s), render_card(card_content(report, finding), s, style, logo))
-                for s in sizes
-            ]
+            content = card_content(report, finding, settings)
+            cards = [(card_filename(report, finding, s), render_card(content, s, style, logo)) for s in sizes]
         except InputError as error:
             refused.append(RefusedCard(finding.rank, error))
             continue
@@ -259,7 +265,7 @@ def _targets(out: str | Path | None, settings: Settings, names: list[str]) -> li
         return [destination] * len(names)  # at most one: see _check_single_file
     if destination.exists() and not destination.is_dir():
         raise InputError("--out must be a directory or a .png file", source=str(destination))
-    return [destination / name for name in names]
+    return [inside(destination, name, what="quote card") for name in names]  # all checked before any write
 
 
 def attach_cards(
@@ -280,14 +286,16 @@ def attach_cards(
         if draft.kind != "highlight" or finding is None or draft.platform not in CARD_SIZES:
             attached.append(draft)
             continue
-        target = Path(out_dir) / card_filename(report, finding, draft.platform)
+        target = inside(out_dir, card_filename(report, finding, draft.platform), what="quote card")
         try:
-            data = render_card(card_content(report, finding), draft.platform, style, logo)
+            content = card_content(report, finding, settings)
+            content = replace(content, finding=str(draft.meta.get("final") or content.finding))  # the post's words
+            data = render_card(content, draft.platform, style, logo)
         except InputError as error:
             attached.append(replace(draft, warnings=(*draft.warnings, f"no quote card: {error}")))
             continue
         _write(target, data)
-        media = Media(path=str(target), alt_text=finding.text)
+        media = Media(path=str(target), alt_text=content.finding)
         attached.append(draft if media in draft.media else replace(draft, media=(*draft.media, media)))
     return attached
 

@@ -106,13 +106,18 @@ def drafts_page(drafts: Sequence[Draft], report: Report, settings: Settings | No
     )
 
 
-def plan_page(planned: Sequence[Any], settings: Settings, *, now: dt.datetime, notes: Sequence[str] = ()) -> Page:
-    """The page for the plan: the calendar, then every planned post as a mock-up."""
+def plan_page(planned: Sequence[Any], settings: Settings, *, now: dt.datetime, notes: Sequence[str] = (),
+              outcomes: dict[str, str] | None = None) -> Page:
+    """The page for the plan: the calendar, then every planned post as a mock-up. `outcomes` (post key →
+    "would-post"/"would-miss"/"would-fail", from `bot rehearse`) are shown instead of the planned status."""
     zone = ZoneInfo(settings.bot.timezone)
     reports = ReportLookup(settings)
-    posts = [planned_view(n, p, zone, reports(getattr(p, "report", None))) for n, p in enumerate(planned, 1)]
+    originals = {str(getattr(p, "key", "")): p for p in planned}
+    posts = [planned_view(n, p, zone, reports(getattr(p, "report", None)), originals=originals,
+                          outcome=(outcomes or {}).get(str(getattr(p, "key", ""))))
+             for n, p in enumerate(planned, 1)]
     add_checks(posts)
-    calendar = build_calendar(planned, zone, anchors=[p.anchor for p in posts])
+    calendar = build_calendar(planned, zone, anchors=[p.anchor for p in posts], outcomes=outcomes)
     zones = sorted({str(local_time(p, zone).tzinfo) for p in planned}) or [settings.bot.timezone]
     return Page(
         title="Campaign plan",
@@ -165,12 +170,14 @@ def preview_report(
     return write_page(render_page(drafts_page(drafts, report, settings)), out, settings), drafts
 
 
-def preview_plan(settings: Settings, out: str | Path | None = None, *, now: dt.datetime) -> tuple[Path, int]:
-    """Plan the campaigns in schedules/ and write the calendar page; returns the file and the post count."""
+def preview_plan(settings: Settings, out: str | Path | None = None, *, now: dt.datetime,
+                 outcomes: dict[str, str] | None = None, notes: Sequence[str] = ()) -> tuple[Path, int]:
+    """Plan the campaigns in schedules/ and write the calendar page; returns the file and the post count.
+    `outcomes` and extra `notes` come from a rehearsal (`bot preview --plan --rehearse`)."""
     from bot.schedule.campaign import load_campaigns
     from bot.schedule.plan import make_plan
 
     plan = make_plan(load_campaigns(settings), settings, now=now)
-    notes = [*plan.warnings, *(f"{name}: every post is in the past" for name in plan.stale)]
-    page = plan_page(plan.posts, settings, now=now, notes=notes)
+    notes = [*plan.warnings, *(f"{name}: every post is in the past" for name in plan.stale), *notes]
+    page = plan_page(plan.posts, settings, now=now, notes=notes, outcomes=outcomes)
     return write_page(render_page(page), out, settings), len(plan.posts)

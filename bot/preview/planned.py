@@ -7,12 +7,13 @@ loaded once per slug for the link preview card; a report that cannot be read jus
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import InputError
-from bot.preview.calendar import campaign_name, local_time, status_of
+from bot.preview.calendar import campaign_name, describe_repost, local_time, status_of
 from bot.preview.views import PostView, link_card, link_details, media_view, segments
 
 if TYPE_CHECKING:
@@ -42,17 +43,19 @@ class ReportLookup:
         return self.loaded[slug]
 
 
-def _parts(payload: dict[str, Any]) -> list[str]:
+def _parts(payload: dict[str, Any], originals: Mapping[str, Any], zone: ZoneInfo) -> list[str]:
+    """The text to show: the post's own, or for a repost what it repeats (and its new text, if any)."""
     text = str(payload.get("text") or "")
-    if text:
-        return [text]
     if payload.get("repost_of"):
-        return [f"↻ {payload.get('mode') or 'repost'} of {payload['repost_of']}"]
-    return [""]
+        what = describe_repost(payload, originals, zone, quote=not text)
+        return [f"{what}\n\n{text}" if text else what]
+    return [text]
 
 
-def planned_view(number: int, post: Any, zone: ZoneInfo, report: Report | None = None) -> PostView:
-    """A PostView of a planned post; media are embedded when the card files already exist."""
+def planned_view(number: int, post: Any, zone: ZoneInfo, report: Report | None = None, *,
+                 originals: Mapping[str, Any] | None = None, outcome: str | None = None) -> PostView:
+    """A PostView of a planned post; media are embedded when the card files already exist. `originals`
+    (key → planned post) lets a repost show the post it repeats; `outcome` is a rehearsal's verdict."""
     from bot.content.draft import Media
 
     payload: dict[str, Any] = dict(getattr(post, "payload", None) or {})
@@ -69,7 +72,7 @@ def planned_view(number: int, post: Any, zone: ZoneInfo, report: Report | None =
         platform=platform,
         kind=kind,
         label=f"{label} · {campaign_name(post)}",
-        parts=[segments(text) for text in _parts(payload)],
+        parts=[segments(text) for text in _parts(payload, originals or {}, zone)],
         length=int(getattr(post, "weighted_length", 0) or 0),
         limit=_LIMITS.get(platform, 0),
         link=link_details(link) if link else None,
@@ -80,5 +83,5 @@ def planned_view(number: int, post: Any, zone: ZoneInfo, report: Report | None =
         media=[media_view(m) for m in media],
         account=str(getattr(post, "account", "")),
         when=f"{local_time(post, zone):%Y-%m-%d %H:%M %Z}",
-        status=status_of(post),
+        status=outcome or status_of(post),
     )

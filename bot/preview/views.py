@@ -149,6 +149,8 @@ class PostView:
     when: str = ""
     status: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    original: str = ""  # a highlight's sentence as the report has it, shown beside the post
+    compression: list[tuple[str, bool]] = field(default_factory=list)  # the statement, (text, removed) runs
 
     @property
     def over(self) -> bool:
@@ -192,7 +194,19 @@ def post_view(number: int, draft: Draft, report: Report | None) -> PostView:
         cost=draft.cost,
         warnings=list(draft.warnings),
         media=[media_view(m) for m in draft.media],
+        **_source_of(draft),
     )
+
+
+def _source_of(draft: Draft) -> dict[str, Any]:
+    """For a highlight: the report's sentence, and its statement marked with what compression removed."""
+    from bot.content.wording import marked
+
+    original = str(draft.meta.get("finding") or "")
+    statement, final = draft.meta.get("statement"), draft.meta.get("final")
+    if not original or not statement or not final:
+        return {"original": original}
+    return {"original": original, "compression": marked(str(statement), str(final).removesuffix("…"))}
 
 
 def add_checks(views: Sequence[PostView]) -> None:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from bot.settings import Account, Settings
 
 
+DRY_RUN_IDENTITY = "dry-run: identity not checked (no request sent: the requests below were only recorded)"
+
+
 @dataclass
 class AccountCheck:
     account: str
@@ -51,8 +54,10 @@ def _check_one(account: Account, settings: Settings, live: bool) -> AccountCheck
         return result
     finally:
         result.requests = list(journal.recorded)
-    if live:
-        result.status = "ok" if status.ok else "refused"
+    if not live:  # the answer is the recording transport's stand-in, not the platform's: never show it as real
+        result.identity = DRY_RUN_IDENTITY
+        return result
+    result.status = "ok" if status.ok else "refused"
     result.identity, result.detail = status.identity, status.detail
     result.expires_at = status.expires_at.isoformat() if status.expires_at else None
     return result

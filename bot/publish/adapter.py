@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.content.textcount import length_for
+from bot.errors import LocalFailure
 from bot.logs import mask_secrets
 from bot.publish.base import PublishedPost, Publisher
-from bot.publish.errors import PublishError, Rejected
+from bot.publish.errors import Ambiguous, PublishError, Rejected, Transient
 from bot.publish.retry import Sleeper, call_with_retries
 
 if TYPE_CHECKING:
@@ -43,6 +44,25 @@ class _MaskLibraryRecords(logging.Filter):
 
 for _name in _CHATTY_LOGGERS:
     logging.getLogger(_name).addFilter(_MaskLibraryRecords())
+
+
+def local_failure(error: BaseException) -> LocalFailure | None:
+    """An OSError that is not a network error is this machine failing (the dry-run journal on a full disk or
+    unwritable): not a platform refusal, so it must not mark the post failed. requests' errors are OSErrors too."""
+    import requests
+
+    if isinstance(error, OSError) and not isinstance(error, requests.RequestException):
+        return LocalFailure.from_os_error(error)
+    return None
+
+
+def server_error_on_create(error: PublishError) -> PublishError:
+    """A 5xx answer to a create is Ambiguous, not Transient: the platform may have created the post and then
+    failed to answer (seen on Graph as a 502 after the post existed; Facebook has no duplicate check)."""
+    if isinstance(error, Transient) and error.status is not None and error.status >= 500:
+        return Ambiguous(f"{error} (server error after a create: the post may exist)", status=error.status,
+                         code=error.code)  # fmt: skip
+    return error
 
 
 class AdapterPublisher(Publisher):
@@ -116,14 +136,21 @@ class AdapterPublisher(Publisher):
     def _translate(self, error: BaseException, *, write: bool) -> PublishError:
         """The platform's failure as one error of the bot's tree."""
 
-    def _call(self, fn: Callable[[], T], *, write: bool) -> T:
+    def _call(self, fn: Callable[[], T], *, write: bool, create: bool = False) -> T:
+        """`create`: the call makes a post (not an upload, a delete or a read), so a server error after the
+        request reached the platform may hide a created post: never retried blindly."""
+
         def attempt() -> T:
             try:
                 return fn()
             except PublishError:
                 raise
             except Exception as error:  # translated once, here, and nowhere else
-                translated = self._translate(error, write=write)
+                translated = local_failure(error) or self._translate(error, write=write)
+            if isinstance(translated, LocalFailure):
+                raise translated
+            if create:
+                translated = server_error_on_create(translated)
             raise translated  # outside the except: the library error is not even kept as __context__
 
         return call_with_retries(attempt, self.settings.retry, self.sleeper)

@@ -63,6 +63,9 @@ class RemotePost:
     text: str
     created_at: dt.datetime | None
     url: str = ""
+    # The links the platform says the post carries (X: entities.urls[].expanded_url, Graph: `link`): X shows
+    # t.co links in the text, so the text alone cannot tell two posts that differ only by their link.
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

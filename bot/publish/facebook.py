@@ -81,8 +81,10 @@ class FacebookPublisher(AdapterPublisher):
         if media.alt_text.strip():
             fields["alt_text_custom"] = media.alt_text
         album = f"{self.page_id}/photos"
+        creates_post = str(fields.get("published", "true")).lower() != "false"  # an unpublished photo is no post
         result: dict[str, Any] = self._call(
-            lambda: self.graph.put_photo((name, data, mime), album_path=album, **fields), write=True
+            lambda: self.graph.put_photo((name, data, mime), album_path=album, **fields), write=True,
+            create=creates_post,
         )
         return result
 
@@ -114,7 +116,7 @@ class FacebookPublisher(AdapterPublisher):
         for index, image in enumerate(media):
             photo = self._photo(image, published="false")
             fields[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(photo["id"])})
-        result = self._call(lambda: self.graph.put_object(self.page_id, "feed", **fields), write=True)
+        result = self._call(lambda: self.graph.put_object(self.page_id, "feed", **fields), write=True, create=True)
         return self._post(str(result["id"]), text, result)
 
     def repost(self, original: PublishedPost, *, text: str | None = None) -> PublishedPost:
@@ -132,7 +134,7 @@ class FacebookPublisher(AdapterPublisher):
         self._call(remove, write=True)
 
     def recent_posts(self, limit: int = 20) -> list[RemotePost]:
-        fields = "id,message,created_time,permalink_url"
+        fields = "id,message,created_time,permalink_url,link"
         answer = self._call(
             lambda: self.graph.get_connections(self.page_id, "posts", fields=fields, limit=min(max(limit, 1), 100)),
             write=False,
@@ -143,6 +145,7 @@ class FacebookPublisher(AdapterPublisher):
                 str(p.get("message", "")),
                 _parse_time(p.get("created_time")),
                 str(p.get("permalink_url") or permalink(str(p["id"]), self.page_id)),
+                (str(p["link"]),) if p.get("link") else (),
             )
             for p in (answer.get("data") or [])[:limit]
         ]

@@ -123,13 +123,16 @@ class Journal:
         with self._lock:
             self.recorded.append(safe)
             if self.path is not None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
-                    os.write(fd, line.encode("utf-8"))
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                    try:
+                        os.write(fd, line.encode("utf-8"))
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                except OSError as error:  # name the file: the runner stops on it, the post stays queued
+                    raise OSError(error.errno, error.strerror, str(self.path)) from None
         return safe
 
     def entries(self) -> list[dict[str, Any]]:

@@ -1,8 +1,11 @@
 """`bot post`: publish a report's drafts (or drafts saved as JSON) now, dry-run unless live.
 
 Live publishing checks every selected account's credentials first and stops before sending anything if
-one is missing (MissingCredentials names the variables). Each draft is published through the same
-`Publisher.publish` the runner uses; a failure is recorded and the next draft still goes.
+one is missing (MissingCredentials names the variables). Then every draft becomes ledger rows before anything
+is sent, and the runner's own publish path sends them (`bot.schedule.adhoc`): the same claim, reconciliation
+and failure policy as `bot run`, the posts in `bot history`, and the same text to the same account refused a
+second time unless `again`. A dry-run publishes through the same publishers over the recording transport and
+writes no ledger at all (it only reads the real one, to refuse a repeat as the live post would).
 
 X gets one form of the findings: the single posts (announcement + highlights) or, when threads are enabled
 (`templates.thread`, a file written by `bot draft --thread --json`, or `form="thread"`), the numbered thread
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
     from bot.content.draft import Draft
     from bot.publish.base import Publisher
     from bot.publish.journal import Journal
+    from bot.schedule.adhoc import Target
+    from bot.schedule.clock import Clock
     from bot.settings import Account, Settings
 
 
@@ -34,13 +39,14 @@ class PostOutcome:
     account: str
     platform: str
     kind: str
-    status: str  # posted | failed | unknown
+    status: str  # posted | failed | unknown | queued (live: left pending for `bot run --live`)
     posts: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    ledger_ids: list[int] = field(default_factory=list)  # live: the ledger rows it was recorded as
 
     def to_dict(self) -> dict[str, Any]:
         return {"account": self.account, "platform": self.platform, "kind": self.kind, "status": self.status,
-                "posts": self.posts, "error": self.error}  # fmt: skip
+                "posts": self.posts, "error": self.error, "ledger_ids": self.ledger_ids}  # fmt: skip
 
 
 @dataclass
@@ -170,6 +176,72 @@ def check_live_credentials(accounts: Sequence[Account]) -> None:
         raise MissingCredentials("; ".join(problems) + " — nothing was sent")
 
 
+def _targets(drafts: Sequence[Draft], accounts: Sequence[Account]) -> tuple[list[Target], list[str]]:
+    from bot.schedule.adhoc import Target
+
+    targets, skipped = [], []
+    for draft in drafts:
+        chosen = [a for a in accounts if a.platform == draft.platform]
+        if not chosen:
+            skipped.append(f"{draft.platform} {draft.kind}: no selected {draft.platform} account")
+        targets += [Target(draft, account) for account in chosen]
+    return targets, skipped
+
+
+def _post_live(settings: Settings, targets: list[Target], skipped: list[str], *, again: bool,
+               make_publisher: Callable[[Account], Publisher], clock: Clock | None) -> PostRun:
+    """Live: rows in the real ledger first, then the runner's publish path (see bot.schedule.adhoc)."""
+    from bot.ledger.store import open_store
+    from bot.logs import quiet_changes
+    from bot.schedule import adhoc
+    from bot.schedule.clock import SystemClock
+
+    clock = clock or SystemClock()
+    factory = open_store(settings).session_factory
+    try:
+        if not again:
+            adhoc.refuse_repeats(factory, targets)
+        groups = adhoc.add_rows(factory, targets, clock.now(), again=again)
+        with quiet_changes():  # the outcome lines below say it once
+            adhoc.send_rows(settings, factory, [i for ids in groups for i in ids], make_publisher, clock)
+        outcomes = [_ledger_outcome(t, adhoc.results(factory, ids)) for t, ids in zip(targets, groups, strict=True)]
+    finally:
+        factory.kw["bind"].dispose()
+    return PostRun(True, outcomes, [], skipped, [])
+
+
+def _ledger_outcome(target: Target, rows: Sequence[Any]) -> PostOutcome:
+    """A draft's rows after the runner: posted (every part), or why not, from the ledger's own record."""
+    account = target.account
+    outcome = PostOutcome(account.name, account.platform, target.draft.kind, "posted",
+                          ledger_ids=[r.id for r in rows])
+    outcome.posts = [{"remote_id": r.remote_id, "url": r.remote_url or ""} for r in rows if r.status == "posted"]
+    unsent = [r for r in rows if r.status != "posted"]
+    if unsent:
+        first = unsent[0]
+        outcome.status = {"unconfirmed": "unknown", "pending": "queued"}.get(first.status, "failed")
+        reason = first.last_error or first.status
+        outcome.error = (f"{reason}; left in the queue as post {first.id}: `bot run --live` sends it"
+                         if first.status == "pending" else f"{reason} (ledger post {first.id}: {first.status})")
+    return outcome
+
+
+def _refuse_repeats_read_only(settings: Settings, targets: list[Target]) -> None:
+    """Dry-run: the refusal a live post would meet, read from the real ledger without writing it."""
+    from bot.ledger.store import open_existing_store
+    from bot.schedule import adhoc
+
+    store = open_existing_store(settings)
+    if store is None:
+        return
+    try:
+        adhoc.refuse_repeats(store.session_factory, targets)
+    except InputError as error:
+        raise InputError(f"dry-run: the live post would be refused — {error}") from None
+    finally:
+        store.session_factory.kw["bind"].dispose()
+
+
 def _publish_one(publisher: Publisher, account: Account, draft: Draft) -> PostOutcome:
     outcome = PostOutcome(account.name, account.platform, draft.kind, "posted")
     try:
@@ -193,6 +265,8 @@ def post_now(
     live: bool = False,
     journal: Journal | None = None,
     make_publisher: Callable[[Account], Publisher] | None = None,
+    again: bool = False,
+    clock: Clock | None = None,
 ) -> PostRun:
     """Publish the selected drafts now and return what happened (and, in dry-run, what would be sent).
 
@@ -210,17 +284,18 @@ def post_now(
     drafts = [d for d in choose_form(loaded, form, source) if kind == "all" or d.kind == kind]
     recorder = journal or Journal.from_env()
     factory = make_publisher or (lambda acct: create_publisher(acct, settings, live=live, journal=recorder))
+    targets, skipped = _targets(drafts, accounts)
+    if live:
+        return _post_live(settings, targets, skipped, again=again, make_publisher=factory, clock=clock)
+    if not again:
+        _refuse_repeats_read_only(settings, targets)
+    # Dry-run: the same publishers over the recording transport; no ledger is written (not even a rehearsal).
     publishers: dict[str, Publisher] = {}
-    outcomes, skipped = [], []
-    for draft in drafts:
-        targets = [a for a in accounts if a.platform == draft.platform]
-        if not targets:
-            skipped.append(f"{draft.platform} {draft.kind}: no selected {draft.platform} account")
-        for target in targets:
-            if target.name not in publishers:
-                publishers[target.name] = factory(target)
-            publisher = publishers[target.name]
-            outcomes.append(_publish_one(publisher, target, draft))
+    outcomes = []
+    for target in targets:
+        if target.account.name not in publishers:
+            publishers[target.account.name] = factory(target.account)
+        outcomes.append(_publish_one(publishers[target.account.name], target.account, target.draft))
     placeholders = [
         name for name, p in publishers.items() if getattr(getattr(p, "credentials", None), "placeholder", 0)
     ]

@@ -8,6 +8,7 @@ epoch, then process bits, then a per-process sequence: 19 digits), Facebook ids 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import os
 import re
@@ -93,7 +94,31 @@ def _x_timeline(entries: Sequence[dict[str, Any]], account: str, limit: int) -> 
         elif entry.get("method") == "DELETE" and path.startswith("/2/tweets/"):
             posts.pop(path.rsplit("/", 1)[-1], None)
     newest = list(reversed(posts.values()))[:limit]  # dates are formatted for the answer only, not every post
-    return [{"id": data["id"], "text": data.get("text", ""), "created_at": _x_time(entry)} for data, entry in newest]
+    return [{"id": data["id"], **x_timeline_text(str(data.get("text", ""))), "created_at": _x_time(entry)}
+            for data, entry in newest]
+
+
+_LINK = re.compile(r"https?://\S+")
+
+
+def x_timeline_text(text: str) -> dict[str, Any]:
+    """A tweet's text as X's timeline gives it back: links replaced by t.co links (the real ones in
+    `entities.urls[].expanded_url`), then `&`, `<`, `>` HTML-escaped."""
+    urls: list[dict[str, Any]] = []
+    out: list[str] = []
+    position = last = 0
+    for match in _LINK.finditer(text):
+        out.append(text[last:match.start()])
+        position += len(text[last:match.start()])
+        short = "https://t.co/" + hashlib.sha256(match.group().encode()).hexdigest()[:10]
+        urls.append({"start": position, "end": position + len(short), "url": short,
+                     "expanded_url": match.group(), "display_url": match.group().split("://", 1)[1][:30]})
+        out.append(short)
+        position += len(short)
+        last = match.end()
+    out.append(text[last:])
+    escaped = "".join(out).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return {"text": escaped, "entities": {"urls": urls}} if urls else {"text": escaped}
 
 
 @lru_cache(maxsize=4096)
@@ -157,9 +182,12 @@ def _facebook_posts(entries: Sequence[dict[str, Any]], account: str, page_id: st
 
 def _facebook_post(post_id: str, entry: dict[str, Any], page_id: str) -> dict[str, Any]:
     created = dt.datetime.fromisoformat(str(entry["ts"])).astimezone(dt.UTC)
+    body = entry.get("body") or {}
+    link = {"link": body["link"]} if body.get("link") else {}
     return {
         "id": post_id,
-        "message": (entry.get("body") or {}).get("message", ""),
+        "message": body.get("message", ""),
+        **link,
         "created_time": created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
         "permalink_url": permalink(post_id, page_id),
     }

@@ -6,9 +6,10 @@ gets a `DryRunAdapter` mounted for http(s), so every byte above the socket — U
 JSON/form/multipart encoding — is the real code path; only the network is replaced by a recorder that
 answers with realistic synthetic responses (see `synthetic.py`) and appends each request to a `Journal`.
 
-`FaultPlan` lets tests and the kill test inject failures into the dry-run: `transient` answers 503 without
-recording (it never reached the platform); `ambiguous` records the request and then raises a read timeout
-(it reached the platform, the answer was lost). Only POST requests (creates) are affected.
+`FaultPlan` lets tests and the kill test inject failures into the dry-run: `transient` refuses the connection
+without recording (it never reached the platform); `ambiguous` records the request and then raises a read
+timeout (it reached the platform, the answer was lost); `created_then_5xx` records the request (the post
+exists) and then answers 502 (the server failed after creating it). Only POST requests are affected.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.publish.journal import Journal, mask_headers, mask_url, now_iso, parse_
 from bot.publish.synthetic import Entries, FakeRequest, FakeResponse
 
 FAULTS_ENV = "BOT_DRYRUN_FAULTS"
+_KINDS = ("transient", "ambiguous", "created_then_5xx")
 Responder = Callable[[FakeRequest, Entries], FakeResponse]
 
 
@@ -54,11 +56,13 @@ class FaultPlan:
     transient: float = 0.0
     ambiguous: float = 0.0
     seed: int | None = None
+    created_then_5xx: float = 0.0
     _random: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if not (0 <= self.transient <= 1 and 0 <= self.ambiguous <= 1 and self.transient + self.ambiguous <= 1):
+        chances = (self.transient, self.ambiguous, self.created_then_5xx)
+        if not (all(0 <= p <= 1 for p in chances) and sum(chances) <= 1):
             raise ConfigError("fault probabilities must be within 0..1 and sum to at most 1", source=FAULTS_ENV)
         self._random = random.Random(self.seed)
 
@@ -71,12 +75,13 @@ class FaultPlan:
             try:
                 if key == "seed":
                     values["seed"] = int(value)
-                elif key in ("transient", "ambiguous"):
+                elif key in _KINDS:
                     values[key] = float(value)
                 else:
                     raise ValueError(key)
             except ValueError:
-                raise ConfigError(f"bad fault {item!r} (expected transient=P, ambiguous=P, seed=N)",
+                raise ConfigError(f"bad fault {item!r} (expected transient=P, ambiguous=P, created_then_5xx=P, "
+                                  "seed=N)",
                                   source=FAULTS_ENV) from None  # fmt: skip
         return cls(**values)
 
@@ -94,6 +99,8 @@ class FaultPlan:
             return "transient"
         if roll < self.transient + self.ambiguous:
             return "ambiguous"
+        if roll < self.transient + self.ambiguous + self.created_then_5xx:
+            return "created_then_5xx"
         return None
 
 
@@ -102,7 +109,7 @@ def _response(request: requests.PreparedRequest, status: int, body: bytes, conte
     response = requests.Response()
     response.status_code = status
     response.reason = {200: "OK", 201: "Created", 400: "Bad Request", 404: "Not Found",
-                       503: "Service Unavailable"}.get(status, "")  # fmt: skip
+                       502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "")  # fmt: skip
     response.headers = CaseInsensitiveDict({"content-type": content_type, "content-length": str(len(body))})
     response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]
@@ -134,9 +141,8 @@ class DryRunAdapter(BaseAdapter):
              verify: Any = True, cert: Any = None, proxies: Any = None) -> requests.Response:  # fmt: skip
         method = (request.method or "GET").upper()
         fault = self.faults.draw(method) if self.faults else None
-        if fault == "transient":
-            page = b"<html><body><h1>503 Service Unavailable</h1>(dry-run fault)</body></html>"
-            return _response(request, 503, page, "text/html; charset=utf-8", self)
+        if fault == "transient":  # refused before anything was sent: a plain retry is safe
+            raise requests.exceptions.ConnectionError("dry-run fault: connection refused", request=request)
         content_type = str(request.headers.get("Content-Type", ""))
         body = parse_body(request.body, content_type)
         fake = FakeRequest(method, request.url or "", body, _oauth_token(request))
@@ -148,6 +154,9 @@ class DryRunAdapter(BaseAdapter):
         })  # fmt: skip
         if fault == "ambiguous":
             raise requests.exceptions.ReadTimeout("dry-run fault: the answer was lost", request=request)
+        if fault == "created_then_5xx":
+            page = b"<html><body><h1>502 Bad Gateway</h1>(dry-run fault)</body></html>"
+            return _response(request, 502, page, "text/html; charset=utf-8", self)
         payload = json.dumps(answer.body).encode()
         return _response(request, answer.status, payload, "application/json; charset=UTF-8", self)
 

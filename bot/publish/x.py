@@ -10,6 +10,7 @@ every request has a timeout and dry-run can record it. `wait_on_rate_limit` stay
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -40,6 +41,16 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
     except ValueError:
         return None
+
+
+def remote_tweet(tweet: dict[str, Any]) -> RemotePost:
+    """A timeline tweet as the bot compares it: X answers text HTML-escaped (`&amp;`, `&lt;`, `&gt;`) with
+    its links as t.co, the links themselves in `entities.urls[].expanded_url`."""
+    urls = (tweet.get("entities") or {}).get("urls") or []
+    links = tuple(str(u.get("expanded_url") or u.get("url")) for u in urls if isinstance(u, dict) and
+                  (u.get("expanded_url") or u.get("url")))
+    return RemotePost(str(tweet["id"]), html.unescape(str(tweet.get("text", ""))), _parse_time(tweet.get("created_at")),
+                      status_url(tweet["id"]), links)  # fmt: skip
 
 
 class XPublisher(AdapterPublisher):
@@ -120,6 +131,7 @@ class XPublisher(AdapterPublisher):
                 text=text, in_reply_to_tweet_id=reply_to, media_ids=media_ids or None, user_auth=self._user_auth
             ),
             write=True,
+            create=True,
         )
         data = answer.get("data") or {}
         tweet_id = str(data.get("id") or "")
@@ -133,7 +145,7 @@ class XPublisher(AdapterPublisher):
         if text:
             return self.publish_post(text)
         source = original.remote_id.removeprefix(RETWEET_PREFIX)
-        answer = self._call(lambda: self.client.retweet(source, user_auth=self._user_auth), write=True)
+        answer = self._call(lambda: self.client.retweet(source, user_auth=self._user_auth), write=True, create=True)
         data = answer.get("data") or {}
         if data.get("retweeted") is False:
             raise Rejected(f"X did not retweet {source}")
@@ -157,14 +169,12 @@ class XPublisher(AdapterPublisher):
         user_id = self.user_id()
         answer = self._call(
             lambda: self.client.get_users_tweets(
-                user_id, max_results=min(max(limit, 5), 100), tweet_fields=["created_at"], user_auth=self._user_auth
+                user_id, max_results=min(max(limit, 5), 100), tweet_fields=["created_at", "entities"],
+                user_auth=self._user_auth,
             ),
             write=False,
         )
-        return [
-            RemotePost(str(t["id"]), str(t.get("text", "")), _parse_time(t.get("created_at")), status_url(t["id"]))
-            for t in (answer.get("data") or [])[:limit]
-        ]
+        return [remote_tweet(t) for t in (answer.get("data") or [])[:limit]]
 
     def check_credentials(self) -> AccountStatus:
         """GET /2/users/me. Refused credentials are a result (ok=False), not an exception."""

@@ -54,5 +54,10 @@ def write_plan_calendar(posts: Sequence[PlannedPost], path: str | Path, *, now: 
     folder = target.parent
     if not folder.is_dir():
         raise InputError(f"--ics: directory {folder} does not exist (create it first)")
-    target.write_bytes(plan_calendar(posts, now=now))
+    try:
+        target.write_bytes(plan_calendar(posts, now=now))
+    except OSError as error:  # a full disk, /dev/full, no permission: one line, exit 1
+        from bot.errors import LocalFailure
+
+        raise LocalFailure(f"--ics: cannot write {target}: {error.strerror or type(error).__name__}") from None
     return target

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.ledger.planning import LedgerView, Posted
 from bot.schedule.reposts import RotationSource, content_hash, rotation, rotation_payload
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-Posted = dict[tuple[str, str], dict[int, str | None]]  # (report, account) → {finding_rank: campaign}
 
 
 @dataclass(frozen=True)
@@ -77,41 +77,90 @@ class Plan:
         return round(sum(p.cost for p in self.posts), 6)
 
 
+def read_ledger_view(settings: Settings) -> LedgerView:
+    """The ledger as planning sees it, if it exists (read-only: never creates the database)."""
+    from bot.ledger.planning import read_planning_view
+
+    return read_planning_view(settings)
+
+
 def read_posted(settings: Settings) -> Posted:
     """Highlights already posted, from the ledger if it exists (read-only: never creates the database)."""
-    from bot.ledger.store import open_existing_store
+    return read_ledger_view(settings).posted
 
-    store = open_existing_store(settings)
-    if store is None:
-        return {}
-    try:
-        return store.posted_highlights()
-    finally:
-        store.session_factory.kw["bind"].dispose()
+
+# An original in one of these states will never be published, so its reposts are not planned.
+_DEAD = ("cancelled", "expired", "duplicate", "missed", "failed")
 
 
 def make_plan(
-    campaigns: Sequence[Campaign], settings: Settings, *, now: dt.datetime, posted: Posted | None = None
+    campaigns: Sequence[Campaign], settings: Settings, *, now: dt.datetime, posted: Posted | None = None,
+    view: LedgerView | None = None,
 ) -> Plan:
-    """Plan every campaign; `posted` defaults to what the ledger says was already posted."""
+    """Plan every campaign. `view` (what the ledger says was posted, the campaigns' anchors, statuses)
+    defaults to the ledger's; `posted` alone replaces just the posted highlights."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    posted = read_posted(settings) if posted is None else posted
+    view = read_ledger_view(settings) if view is None else view
+    if posted is not None:
+        view = replace(view, posted=posted)
     plan = Plan()
     for campaign in campaigns:
-        wanted = _CampaignPlanner(campaign, settings, now, posted, plan.warnings).posts()
+        anchored = campaign.anchored(view.anchors.get(campaign.name))
+        wanted = _CampaignPlanner(anchored, settings, now, view.posted, plan.warnings).posts()
         future = [p for p in wanted if p.due_at >= now]
         past = [p for p in wanted if p.due_at < now]
         if wanted and not future:
             plan.stale.append(campaign.name)
         elif past:
             plan.warnings.append(f"{campaign.name}: {len(past)} post(s) due before now are not planned")
-        plan.posts += future
+        plan.posts += _without_orphans(campaign.name, future, past, view.statuses, plan.warnings)
         plan.past += past
     plan.posts.sort(key=lambda p: (p.due_at, p.key))
+    plan.warnings += _same_text_twice(plan.posts)
     for warning in plan.warnings:
         log.debug(warning)
     return plan
+
+
+def _without_orphans(campaign: str, future: list[PlannedPost], past: list[PlannedPost], statuses: dict[str, str],
+                     warnings: list[str]) -> list[PlannedPost]:
+    """Drop reposts whose original will never be published: due before now and not in the ledger (it will
+    not be created), or in the ledger in a final state other than posted (cancelled, expired, …)."""
+    dead = {p.key for p in past if p.key not in statuses}
+    dead |= {key for key, status in statuses.items() if status in _DEAD}
+    kept: list[PlannedPost] = []
+    dropped: list[PlannedPost] = []
+    for post in future:
+        (dropped if post.kind == "repost" and post.payload.get("repost_of") in dead else kept).append(post)
+    if dropped:
+        originals = sorted({str(p.payload["repost_of"]) for p in dropped})
+        reason = ", ".join(_describe_original(key, statuses) for key in originals)
+        warnings.append(f"{campaign}: {len(dropped)} repost(s) not planned: their original will not be published "
+                        f"({reason})")
+    return kept
+
+
+def _describe_original(key: str, statuses: dict[str, str]) -> str:
+    _campaign, account, kind, slot, _part = [*key.split(":"), "", "", "", "", ""][:5]
+    what = f"{account} {kind}" + (f" #{slot}" if kind == "highlight" else "")
+    return f"{what}: {statuses[key]}" if key in statuses else f"{what}: due before now"
+
+
+def _same_text_twice(posts: list[PlannedPost]) -> list[str]:
+    """Two campaigns planning the same text for one account: X would refuse the second as a duplicate, and a
+    Page would show it twice. The runner refuses the second; warn at planning time."""
+    seen: dict[tuple[str, str], PlannedPost] = {}
+    warnings = []
+    for post in posts:
+        if not post.text:
+            continue
+        first = seen.setdefault((post.account, post.text), post)
+        if first is not post and first.campaign != post.campaign:
+            warnings.append(f"{post.campaign}: {post.account} {post.kind} has the same text as "
+                            f"{first.campaign}'s {first.kind} (due {first.local_time:%Y-%m-%d %H:%M}): "
+                            "only the first will be sent")
+    return warnings
 
 
 def plan_posts(
@@ -143,22 +192,34 @@ class _CampaignPlanner:
         }
 
     def posts(self) -> list[PlannedPost]:
-        drafts = self._drafts()
+        by_language: dict[str | None, list[Draft]] = {}  # an account's `language` picks its templates
         planned: list[PlannedPost] = []
         for account in self.campaign.accounts:
-            platform = self.settings.account(account).platform
+            settings = self.settings.account(account)
+            if settings.language not in by_language:
+                by_language[settings.language] = self._drafts(settings.language)
+            drafts = by_language[settings.language]
+            platform = settings.platform
             planned += self._account(account, platform, [d for d in drafts if d.platform == platform])
         return planned
 
-    def _drafts(self) -> list[Draft]:
+    def _drafts(self, language: str | None = None) -> list[Draft]:
         from bot.content.compose import draft_report
+        from bot.content.postsettings import ContentSettings
 
         c = self.campaign
+        own = c.content
+        content = ContentSettings(
+            hashtags=own.hashtags if own else (), templates=dict(own.templates) if own else {},
+            utm_campaign=own.utm_campaign if own else None, campaign=c.name,
+        )  # fmt: skip
         platforms = sorted({self.settings.account(a).platform for a in c.accounts})
         slots = c.highlights.slots if c.highlights else 0
         top = max(1, slots + max((len(s) for s in self.skip.values()), default=0))
         thread = c.announcement.thread if c.announcement else False
-        drafts = draft_report(c.report, self.settings, platforms=platforms, thread=thread, top=top)
+        drafts = draft_report(
+            c.report, self.settings, platforms=platforms, thread=thread, top=top, content=content, language=language
+        )
         return self._with_cards(drafts, top) if c.cards else drafts
 
     def _with_cards(self, drafts: list[Draft], top: int) -> list[Draft]:
@@ -198,9 +259,9 @@ class _CampaignPlanner:
         candidates = sorted((d for d in drafts if d.kind == "highlight" and d.finding_rank not in self.skip[account]),
                             key=lambda d: d.finding_rank or 0)
         if not candidates:
-            reason = ("its findings were already posted" if self.skip[account]
-                      else f"{platform} carries the findings in its announcement")
-            self.warnings.append(f"{self.campaign.name}: no highlight posts for {account}: {reason}")
+            if self.skip[account]:  # (a platform that carries the findings in its announcement is no news)
+                self.warnings.append(f"{self.campaign.name}: no highlight posts for {account}: "
+                                     "its findings were already posted")
             return []
         if len(candidates) < len(times):
             self.warnings.append(f"{self.campaign.name}: {account}: only {len(candidates)} finding(s) left "
@@ -216,7 +277,9 @@ class _CampaignPlanner:
         section = self.campaign.reposts
         assert section is not None
         posts = []
-        for slot in rotation(sources, section, self.campaign.zone):
+        until = self.campaign.reposts_until(self.now)
+        assert until is not None
+        for slot in rotation(sources, section, self.campaign.zone, until):
             rank = slot.source.draft.finding_rank
             payload = rotation_payload(platform, slot.source, slot.cycle, section.x_mode)
             name = f"{rank if rank is not None else 'a'}.{slot.cycle}"

@@ -50,7 +50,8 @@ class RotationSlot:
     due_at: dt.datetime
 
 
-def rotation(sources: Sequence[RotationSource], section: RepostsSection, zone: ZoneInfo) -> list[RotationSlot]:
+def rotation(sources: Sequence[RotationSource], section: RepostsSection, zone: ZoneInfo,
+             until: dt.date) -> list[RotationSlot]:
     """Fire times of the cron (in the campaign's zone) up to `until` inclusive; each takes the source that
     has been reposted least (best first among equals) whose last appearance is at least `min_gap_days` ago.
     A fire time with no eligible source is skipped. Stops when every source did `max_cycles` reposts."""
@@ -60,7 +61,8 @@ def rotation(sources: Sequence[RotationSource], section: RepostsSection, zone: Z
         return []
     trigger = CronTrigger.from_crontab(section.cron, timezone=zone)
     # Everything is compared in UTC: aware datetimes of one zone compare by wall time, ignoring DST folds.
-    end = dt.datetime.combine(section.until + dt.timedelta(days=1), dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+    end = (dt.datetime.combine(until, dt.time(0), tzinfo=zone) + dt.timedelta(days=1)).astimezone(dt.UTC) \
+        if until < dt.date.max else dt.datetime.max.replace(tzinfo=dt.UTC)
     gap = dt.timedelta(days=section.min_gap_days)
     last = {s.key: s.first_at.astimezone(dt.UTC) for s in sources}
     cycles = dict.fromkeys(last, 0)

@@ -7,17 +7,22 @@ truth; jobs are only alarm clocks, so a lost job can delay a post until the next
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.content.draft import Media
-from bot.errors import BotError
+from bot.errors import BotError, LocalFailure
 from bot.ledger import claims
 from bot.ledger.claims import ClaimedPost, Outcome, SessionFactory
+from bot.ledger.db import LedgerFile
+from bot.ledger.sent_texts import reserve_text
 from bot.publish.base import PublishedPost, Publisher
 from bot.publish.errors import Ambiguous, AuthExpired, AuthInvalid, Duplicate, PublishError, RateLimited
 from bot.schedule.clock import Clock
@@ -56,6 +61,7 @@ class Runner:
         *,
         name: str = "default",
         expire_unapproved: Callable[[dt.datetime], Any] | None = None,
+        only_posts: Collection[int] | None = None,
     ) -> None:
         self.settings = settings
         self.factory = factory
@@ -66,6 +72,7 @@ class Runner:
         self._make_publisher = make_publisher
         self._publishers: dict[str, Publisher] = {}
         self._expire_unapproved = expire_unapproved
+        self.only_posts = only_posts  # claim only these (`bot post --live`'s own rows), None: every due post
         self._last_expire: dt.datetime | None = None
         self._disabled: dict[str, str] = {}
         self._retrying: dict[int, dt.datetime] = {}
@@ -75,6 +82,10 @@ class Runner:
         self._again = threading.Event()
         # Called with (post id, new due time) when a post goes back to pending: the scheduler sets its alarm.
         self.on_rescheduled: Callable[[int, dt.datetime], None] | None = None
+        # A local failure (disk full, journal unwritable, ledger gone) that stopped this run: `bot run` exits 1.
+        self.fatal: LocalFailure | None = None
+        self.on_halt: Callable[[], None] | None = None  # the long-running service stops its scheduler
+        self._ledger_file = LedgerFile.of(factory)
 
     # ── life cycle ──────────────────────────────────────────────────────────────────────────────────
     def start_up(self) -> None:
@@ -117,12 +128,27 @@ class Runner:
                 sent += self._drain()
                 if self.stopping or not self._again.is_set():
                     return sent
+        except (LocalFailure, SQLAlchemyError) as error:
+            self.halt(error)
+            return sent
         finally:
             self._busy.release()
+
+    def halt(self, error: BaseException) -> None:
+        """A local failure is not the post's fault nor the platform's: stop this run (exit 1), posts untouched."""
+        failure = error if isinstance(error, LocalFailure) else LocalFailure.from_database(error)
+        if self.fatal is None:
+            self.fatal = failure
+            # DEBUG only: `bot run` itself ends with this reason as its one error line (exit 1)
+            log.debug("bot run stopped: %s", failure, extra={"fields": {"status": "stopped", "reason": str(failure)}})
+        self.request_stop()
+        if self.on_halt is not None:
+            self.on_halt()
 
     def _drain(self) -> int:
         sent = 0
         while not self.stopping:
+            self._ledger_file.check()
             self._expire_drafts()
             now = self.clock.now()
             blocked = {a: ready for a, ready in self.pacer.blocked(now).items() if a not in self._disabled}
@@ -131,6 +157,7 @@ class Runner:
             batch = claims.claim_due_posts(
                 self.factory, runner_id=self.runner_id, now=now,
                 grace_seconds=self.settings.runner.grace_seconds, exclude_accounts=sorted(excluded),
+                only_ids=self.only_posts,
             )
             if not batch:
                 return sent
@@ -160,6 +187,13 @@ class Runner:
 
     def sweep(self) -> None:
         """Ledger housekeeping: overdue heads → missed, parts after a dead end → failed, drafts → expired."""
+        try:
+            self._ledger_file.check()
+            self._sweep()
+        except (LocalFailure, SQLAlchemyError) as error:
+            self.halt(error)
+
+    def _sweep(self) -> None:
         now = self.clock.now()
         self._expire_drafts(force=True)
         grace = self.settings.runner.grace_seconds
@@ -191,13 +225,20 @@ class Runner:
             publisher = self.publisher(post.account)
         except BotError as error:  # unknown account, missing credentials: not this post's fault
             return self._cannot_publish_for(post, started, str(error))
+        other = reserve_text(self.factory, post)
+        if other is not None:
+            holder = f"post {other}" if other else "another runner's post"
+            outcome = Outcome("duplicate", "duplicate", f"refused before sending: {holder} already carries this "
+                              f"text (and link) on {post.account}; one text is never sent twice to one account")
+            self._record(post, outcome, started)
+            return outcome
         try:
             published = self._publish(post, publisher)
             outcome = Outcome("posted", "posted", remote_id=published.remote_id, remote_url=published.url or None)
             self.pacer.record(post.account, self.clock.now())
         except Ambiguous as error:
             self.pacer.record(post.account, self.clock.now())
-            outcome = lookup_outcome(post, publisher)
+            outcome = lookup_outcome(post, publisher, factory=self.factory)
             outcome = Outcome(outcome.status, "ambiguous", f"{describe(error)}; {outcome.detail}",
                               outcome.remote_id, outcome.remote_url)
         except Duplicate as error:
@@ -206,6 +247,9 @@ class Runner:
             outcome = self._policy(post, error)
         except CannotSend as error:
             outcome = Outcome("failed", "failed", str(error))
+        except (LocalFailure, SQLAlchemyError) as error:  # the machine failed, not the post: stop, put it back
+            self._put_back(post, started, error)
+            raise
         except Exception as error:  # a bug must not stop the other posts
             log.exception("unexpected error while publishing post %s", post.id)
             outcome = Outcome("failed", "failed", f"internal error: {describe(error)}")
@@ -217,11 +261,19 @@ class Runner:
         """A duplicate after an earlier unsettled try (crash, ambiguous timeout) is most likely our own post
         showing up late in the timeline: look once more before calling it a duplicate."""
         if post.attempts > 0:
-            found = lookup_outcome(post, publisher)
+            found = lookup_outcome(post, publisher, factory=self.factory)
             if found.status == "posted":
                 return Outcome("posted", "duplicate", f"{describe(error)}; {found.detail}", found.remote_id,
                                found.remote_url)
         return self._policy(post, error)
+
+    def _put_back(self, post: ClaimedPost, started: dt.datetime, error: BaseException) -> None:
+        """Back to pending, untouched (same due time, no attempt counted). If the ledger itself is what failed,
+        the post stays `sending` and the next start reconciles it (its request never completed)."""
+        reason = f"not sent: local failure ({describe(error)})"
+        with contextlib.suppress(SQLAlchemyError):
+            claims.record_outcome(self.factory, post, Outcome("pending", "not_sent", reason, due_at=post.due_at,
+                                  counts=False), runner_id=self.runner_id, started_at=started, now=self.clock.now())
 
     def _cannot_publish_for(self, post: ClaimedPost, started: dt.datetime, reason: str) -> Outcome:
         """Put the post back untouched (same due time, no attempt counted) and pause its account for the run."""
@@ -299,7 +351,7 @@ class Runner:
                 continue
             log_change(post, "reconciling", previous_runner=post.claimed_by)
             try:
-                outcome = lookup_outcome(post, self.publisher(post.account))
+                outcome = lookup_outcome(post, self.publisher(post.account), factory=self.factory)
             except Exception as error:  # a broken account must not keep the others from starting
                 outcome = Outcome("unconfirmed", "reconciled", f"lookup impossible: {describe(error)}")
             outcome = give_up_if_exhausted(outcome, post, max_attempts=self.settings.runner.max_attempts)

@@ -18,6 +18,7 @@ import fcntl
 import logging
 import re
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -116,6 +117,7 @@ class RunnerService:
         self.grace = runner.settings.runner.grace_seconds
         self._scheduled: dict[int, dt.datetime] = {}
         self._failure: BaseException | None = None
+        self.periodic: Callable[[], None] | None = None  # called after each ledger sweep; must not raise
         self.store = _bulk_job_store(self.engine, job_table(name))
         self.scheduler = BlockingScheduler(
             jobstores={"default": self.store},
@@ -160,6 +162,8 @@ class RunnerService:
         self.runner.process_due_posts()
         self.sync_jobs()
         self._set_alarm()
+        if self.periodic is not None:
+            self.periodic()  # autopilot (bot/sources/autopilot.py): starts a source sweep when one is due
 
     def _set_alarm(self) -> None:
         """One wake-up for what this run holds back (a retry's backoff, a pacing budget, a rate-limit pause
@@ -203,6 +207,7 @@ class RunnerService:
 
         self.lock.acquire(self.engine)
         jobs.install(self)
+        self.runner.on_halt = self.stop  # a local failure (disk full, ledger file gone) ends the service
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         try:

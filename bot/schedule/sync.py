@@ -8,6 +8,8 @@ Rules (why: the ledger is the truth about what went out, the files are the truth
   `last_error` = SYNC_CANCELLED; when it is wanted again and still to come, that row is revived (`draft`
   or `pending`, with the new content and time) and counted as created. A post `bot cancel` stopped stays
   cancelled;
+- a `draft`/`pending` row a reviewer edited in the desk (`bot serve`: text, time or finding, recorded in
+  `post_edits`) keeps the reviewer's version: the campaign file no longer overwrites it;
 - rows in any other status (sending, posted, failed, operator-cancelled, ...) are never touched, and one-off
   reposts (`bot repost`, campaign NULL) are not the sync's business;
 - a wanted post already due (before `now`) is not created, and an existing row for it is left alone;
@@ -26,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.ledger.models import Post
+from bot.ledger.models import Post, PostEdit
 
 if TYPE_CHECKING:
+    from bot.ledger.planning import LedgerView
     from bot.ledger.store import Ledger
     from bot.schedule.campaign import Campaign
     from bot.schedule.plan import Plan, PlannedPost
@@ -57,11 +60,12 @@ class SyncResult:
 
 def sync_ledger(
     target: Ledger | sessionmaker[Session], planned: Iterable[PlannedPost], *, now: dt.datetime,
-    keep_due: Collection[str] = frozenset(),
+    keep_due: Collection[str] = frozenset(), anchors: dict[str, dt.datetime] | None = None,
 ) -> SyncResult:
     """Apply `planned` (every campaign's posts, past ones included) to the ledger; see the module doc.
 
-    `keep_due`: keys of posts timed by "now", whose unsent rows keep their due time."""
+    `keep_due`: keys of posts timed by "now", whose unsent rows keep their due time. `anchors`: campaigns
+    seen for the first time with relative times, and the instant they are counted from (recorded once)."""
     from bot.ledger.claims import write_transaction
 
     factory = target if isinstance(target, sessionmaker) else target.session_factory
@@ -69,7 +73,9 @@ def sync_ledger(
     counts = dict.fromkeys(("created", "updated", "cancelled", "unchanged", "skipped_past"), 0)
     changed: list[tuple[Post, str | None, str]] = []  # (row, previous status, why): logged once ids exist
     with write_transaction(factory) as session:
+        _record_anchors(session, anchors or {})
         rows = _campaign_rows(session, wanted)
+        edited = set(session.scalars(select(PostEdit.post_id).distinct()))
         for key, post in wanted.items():
             row = rows.get(key)
             if row is not None and key in keep_due and row.status in OPEN:
@@ -86,6 +92,8 @@ def sync_ledger(
                 changed.append((row, row.status, "back in the campaign files"))
                 _revive(row, post, now)
                 counts["created"] += 1
+            elif row.status in OPEN and row.id in edited:
+                counts["unchanged"] += 1  # a reviewer changed it in the desk (`bot serve`): the desk's version stays
             elif row.status in OPEN and post.due_at >= now and _differs(row, post):
                 changed.append((row, row.status, "campaign edited"))
                 _update(row, post, now)
@@ -103,6 +111,17 @@ def sync_ledger(
         for row, previous, reason in changed:
             _log_change(row, previous, reason)
     return SyncResult(**counts)
+
+
+def _record_anchors(session: Session, anchors: dict[str, dt.datetime]) -> None:
+    """First sight of a campaign with relative times: keep its anchor, so the next sync plans the same times."""
+    from bot.ledger.models import CampaignAnchor
+
+    for name, when in anchors.items():
+        if session.get(CampaignAnchor, name) is None:
+            session.add(CampaignAnchor(campaign=name, anchored_at=when))
+            log.info("campaign %s anchored at %s", name, when.isoformat(),
+                     extra={"fields": {"campaign": name, "anchored_at": when.isoformat()}})
 
 
 def _log_change(row: Post, previous: str | None, reason: str) -> None:
@@ -208,27 +227,31 @@ def apply_campaigns(settings: Settings, *, now: dt.datetime, directory: str | No
     from bot.schedule.campaign import load_campaigns
 
     campaigns = load_campaigns(settings, directory)
+    from bot.ledger.planning import LedgerView
+
     existing = open_existing_store(settings)  # validate before creating anything: a refused run leaves no file
     try:
-        plan = _checked_plan(campaigns, settings, existing, now)
+        view = existing.planning_view() if existing is not None else LedgerView()
+        plan = _checked_plan(campaigns, settings, existing, now, view)
     finally:
         if existing is not None:
             existing.session_factory.kw["bind"].dispose()
+    anchors = {c.name: now for c in campaigns if c.relative and c.anchor is None and c.name not in view.anchors}
     ledger = open_store(settings)
     try:
         wanted = plan.posts + plan.past
-        return sync_ledger(ledger, wanted, now=now, keep_due=floating_keys(campaigns, wanted)), plan
+        return sync_ledger(ledger, wanted, now=now, keep_due=floating_keys(campaigns, wanted), anchors=anchors), plan
     finally:
         ledger.session_factory.kw["bind"].dispose()
 
 
 def _checked_plan(campaigns: Sequence[Campaign], settings: Settings, existing: Ledger | None,
-                  now: dt.datetime) -> Plan:
+                  now: dt.datetime, view: LedgerView) -> Plan:
     """The plan, or ConfigError for a campaign entirely in the past that the ledger has never seen."""
     from bot.errors import ConfigError
     from bot.schedule.plan import make_plan
 
-    plan = make_plan(campaigns, settings, now=now, posted=existing.posted_highlights() if existing else {})
+    plan = make_plan(campaigns, settings, now=now, view=view)
     for campaign in campaigns:
         if campaign.name in plan.stale and (existing is None or not existing.list_posts(campaign=campaign.name)):
             last = max(p.local_time for p in plan.past if p.campaign == campaign.name)

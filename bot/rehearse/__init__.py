@@ -1,0 +1,1 @@
+"""Rehearsals: every dry-run works on a throw-away copy of the ledger, never on the real one."""
