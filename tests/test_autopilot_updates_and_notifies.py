@@ -121,6 +121,23 @@ def test_a_live_notification_goes_through_apprise_and_its_secret_is_never_writte
     assert TOKEN.encode() not in written
 
 
+def test_a_dry_run_notification_does_not_use_up_the_live_one(tmp_path, monkeypatch, site, capsys, httpserver):
+    """`bot watch` (dry-run) records the approval message; the next live sweep still sends it, once."""
+    hook = httpserver.url_for("/hook").replace("http://", "json://")
+    monkeypatch.chdir(tmp_path)
+    write_project(tmp_path, index_source(site, "en"), notify=[hook])
+    run_cli(capsys, "watch", "--backfill")
+    site.add_session("en", 9)
+    assert run_cli(capsys, "watch", "--once")[0] == 0  # dry-run: recorded only
+    assert site.received == [] and [r.mode for r in notifications(tmp_path)] == ["dry-run"]
+
+    assert run_cli(capsys, "watch", "--once", "--live")[0] == 0
+    assert run_cli(capsys, "watch", "--once", "--live")[0] == 0
+    assert len(site.received) == 1  # sent for real, and only once
+    [row] = notifications(tmp_path)
+    assert (row.mode, row.status) == ("live", "sent")
+
+
 def test_a_missing_notification_secret_fails_the_message_names_the_variable_and_retries(tmp_path, monkeypatch,
                                                                                       site, capsys, cli_clock):
     monkeypatch.chdir(tmp_path)

@@ -57,6 +57,25 @@ def test_a_duration_is_real_time_and_posting_hours_move_it_to_the_next_opening(s
     assert sorted(f"{p.local_time:%m-%d %H:%M}" for p in posts) == ["11-29 08:00", "11-29 09:00", "11-29 13:30"]
 
 
+def test_a_relative_series_keeps_to_the_posting_hours(settings: Settings, project_dir: Path) -> None:
+    body = '[highlights]\ncount = 4\nstart = "+1h"\nevery_minutes = 180\n'
+    campaign_file(project_dir / "schedules", "c1", extra='posting_hours = "09:00-20:00"', body=body)
+    afternoon = dt.datetime(2026, 11, 28, 5, tzinfo=UTC)  # 14:00 in Tokyo
+    posts = _plan(settings, afternoon).posts
+    # 15:00, 18:00, then 21:00 is after closing → 09:00 next day, then 12:00
+    assert [f"{p.local_time:%m-%d %H:%M}" for p in posts] == ["11-28 15:00", "11-28 18:00", "11-29 09:00",
+                                                              "11-29 12:00"]
+
+
+def test_a_relative_time_of_day_in_a_dst_gap_moves_forward_instead_of_failing(settings: Settings,
+                                                                             project_dir: Path) -> None:
+    campaign_file(project_dir / "schedules", "c1", extra='timezone = "America/New_York"',
+                  body='[announcement]\nat = "+1d 02:30"\n')
+    anchor = dt.datetime(2026, 3, 7, 17, tzinfo=UTC)  # the day before New York skips 02:00-03:00
+    [post] = _plan(settings, anchor).posts
+    assert f"{post.local_time:%Y-%m-%d %H:%M %Z}" == "2026-03-08 03:30 EDT"
+
+
 def test_an_anchor_in_the_file_wins_over_the_ledger(settings: Settings, project_dir: Path) -> None:
     campaign_file(project_dir / "schedules", "c1", extra='anchor = "2026-12-10T00:00:00+09:00"',
                   body='[announcement]\nat = "+1d 10:00"\n')

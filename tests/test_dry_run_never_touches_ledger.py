@@ -15,6 +15,7 @@ from bot.ledger.models import Attempt, Post
 from bot.schedule.clock import FakeClock
 from tests.cli_support import TEST_NOW
 from tests.cli_support import run_cli as run
+from tests.ledger_fixtures import ledger_rows
 
 ANNOUNCE_NOW = """\
 [campaign]
@@ -25,17 +26,6 @@ accounts = ["jiia-x", "jiia-facebook"]
 [announcement]
 at = "now"
 """
-
-
-def rows(url: str) -> list[tuple]:
-    """Every column of every post and attempt: what "untouched" is compared on."""
-    factory = open_ledger(url)
-    with factory() as session:
-        posts = [tuple(getattr(p, c.key) for c in Post.__table__.columns) for p in session.scalars(select(Post))]
-        attempts = [tuple(getattr(a, c.key) for c in Attempt.__table__.columns)
-                    for a in session.scalars(select(Attempt))]
-    factory.kw["bind"].dispose()
-    return posts + attempts
 
 
 @pytest.fixture
@@ -52,14 +42,14 @@ def scheduled(project_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 
 def test_dry_run_leaves_the_real_ledger_byte_for_byte_and_history_empty(
         scheduled: str, project_dir: Path, capsys: pytest.CaptureFixture[str], cli_clock: FakeClock) -> None:
-    before = rows(scheduled)
+    before = ledger_rows(scheduled)
     assert {row[Post.__table__.columns.keys().index("status")] for row in before} == {"pending"}
     cli_clock.advance(60)
     code, out, _ = run(capsys, "run", "--until-idle")
     assert code == 0 and "would have): posted 2" in out and "the real ledger was not changed" in out
     changes = [line for line in out.splitlines() if "→" in line]
     assert len(changes) == 2 and all(line.startswith("rehearsal: post ") for line in changes)
-    assert rows(scheduled) == before
+    assert ledger_rows(scheduled) == before
     code, out, _ = run(capsys, "history", "--json")
     assert code == 0 and json.loads(out) == []
     queue = json.loads(run(capsys, "queue", "--json")[1])
@@ -107,10 +97,10 @@ def test_nothing_due_says_when_the_next_post_is(scheduled: str, capsys: pytest.C
 def test_a_rehearsal_ledger_naming_the_real_one_is_refused(scheduled: str, capsys: pytest.CaptureFixture[str],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_REHEARSAL_DATABASE_URL", scheduled)
-    before = rows(scheduled)
+    before = ledger_rows(scheduled)
     code, _, err = run(capsys, "run", "--until-idle")
     assert code == 2 and "BOT_REHEARSAL_DATABASE_URL" in err and "real ledger" in err
-    assert rows(scheduled) == before
+    assert ledger_rows(scheduled) == before
 
 
 def test_history_rehearsal_without_a_rehearsal_is_a_usage_error(scheduled: str,
@@ -135,15 +125,15 @@ def test_the_rehearsal_copies_every_row_of_a_sqlite_or_postgres_ledger(
     with real() as session:
         session.add(Attempt(post_id=posted, started_at=TEST_NOW, finished_at=TEST_NOW, outcome="posted"))
         session.commit()
-    before = rows(ledger_url)
+    before = ledger_rows(ledger_url)
     for _ in range(2):
         copy = start_rehearsal(settings, made_by="test", now=TEST_NOW)
-        assert rows(str(copy.kw["bind"].url)) == before
+        assert ledger_rows(str(copy.kw["bind"].url)) == before
         add_post(copy, "only in the rehearsal", due=TEST_NOW)
         with copy() as session:
             assert max(session.scalars(select(Post.id))) == posted + 1
         copy.kw["bind"].dispose()
-    assert rows(ledger_url) == before
+    assert ledger_rows(ledger_url) == before
     real.kw["bind"].dispose()
 
 
@@ -160,7 +150,7 @@ def test_a_rehearsal_ledger_on_postgres_is_emptied_and_refilled(
     first = add_post(real, "one", due=TEST_NOW)
     for _ in range(2):
         copy = start_rehearsal(settings, made_by="test", now=TEST_NOW)
-        assert rows(ledger_url) == rows(real_url)
+        assert ledger_rows(ledger_url) == ledger_rows(real_url)
         assert add_post(copy, "made in the rehearsal", due=TEST_NOW) == first + 1
         copy.kw["bind"].dispose()
     real.kw["bind"].dispose()

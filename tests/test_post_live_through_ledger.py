@@ -139,3 +139,15 @@ def test_a_dry_run_post_writes_no_ledger_but_reports_the_refusal_live_would_meet
     code, out, _ = run(capsys, "post", source, "--again")
     assert code == 0 and "would post" in out
     assert [(r.id, r.status, r.updated_at) for r in ledger_rows(project_dir)] == before
+
+
+def test_again_repeats_every_part_of_a_thread(project_dir: Path, capsys: pytest.CaptureFixture[str],
+                                              x_credentials: None) -> None:
+    source = str(drafts_file(project_dir / "t.json", "1/2 A first part https://e.test/a", "2/2 and its second"))
+    calls: list[int] = []
+    with responses.RequestsMock() as mock:
+        mock.add_callback("POST", TWEETS, callback=created(calls))
+        assert run(capsys, "post", source, "--live", "--platform", "x", "--form", "single")[0] == 0
+        code, _, err = run(capsys, "post", source, "--live", "--platform", "x", "--form", "single", "--again")
+    assert code == 0, err
+    assert [r.status for r in ledger_rows(project_dir)] == ["posted"] * 4 and len(calls) == 4

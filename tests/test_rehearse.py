@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from bot.ledger.db import open_ledger
-from bot.ledger.models import Attempt, Post
+from bot.ledger.models import Post
 from tests.cli_support import run_cli as run
+from tests.ledger_fixtures import ledger_rows
 
 ANNOUNCE_ONLY = """\
 [campaign]
@@ -23,16 +22,6 @@ approval = {approval}
 [announcement]
 at = "2026-11-29T10:00"
 """
-
-
-def snapshot(url: str) -> list[tuple]:
-    factory = open_ledger(url)
-    with factory() as session:
-        posts = [tuple(getattr(p, c.key) for c in Post.__table__.columns) for p in session.scalars(select(Post))]
-        attempts = [tuple(getattr(a, c.key) for c in Attempt.__table__.columns)
-                    for a in session.scalars(select(Attempt))]
-    factory.kw["bind"].dispose()
-    return posts + attempts
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def test_the_sample_plays_through_with_exact_requests_and_the_real_ledger_untouc
         project_dir: Path, real_ledger: str, capsys: pytest.CaptureFixture[str]) -> None:
     planned = json.loads(run(capsys, "plan", "--json")[1])["posts"]
     assert run(capsys, "schedule")[0] == 0
-    before = snapshot(real_ledger)
+    before = ledger_rows(real_ledger)
     code, out, _ = run(capsys, "rehearse", "--json")
     assert code == 0
     data = json.loads(out)
@@ -67,7 +56,7 @@ def test_the_sample_plays_through_with_exact_requests_and_the_real_ledger_untouc
     assert retweets and all(e["kind"] == "repost" for e in retweets)  # the repost cycles, on the virtual clock
     times = [e["at"] for e in data["events"]]
     assert times == sorted(times) and times[-1] > times[0]
-    assert snapshot(real_ledger) == before  # byte-identical rows: the rehearsal never wrote the real ledger
+    assert ledger_rows(real_ledger) == before  # byte-identical rows: the rehearsal never wrote the real ledger
     assert {r[Post.__table__.columns.keys().index("status")] for r in before} == {"pending"}
 
 

@@ -15,12 +15,17 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 Posted = dict[tuple[str, str], dict[int, str | None]]  # (report, account) → {finding_rank: campaign}
+# The mark of a row `bot schedule` cancelled itself (and revives when the campaign wants it again); `bot
+# cancel` writes a different one.
+SYNC_CANCELLED = "no longer in the campaign files"
+# How the view reports such a row: not a final "cancelled", since the next sync may bring it back.
+CANCELLED_BY_SYNC = "cancelled by sync"
 
 
 @dataclass(frozen=True)
 class LedgerView:
     """Highlights already posted (`posted`), campaign anchors (origin of relative times), and the status of
-    every campaign post by key."""
+    every campaign post by key (`CANCELLED_BY_SYNC` for a row the sync cancelled and may revive)."""
 
     posted: Posted = field(default_factory=dict)
     anchors: dict[str, dt.datetime] = field(default_factory=dict)
@@ -29,18 +34,23 @@ class LedgerView:
 
 def planning_view(connection: Connection) -> LedgerView:
     """The view, from an open connection on a migrated ledger."""
-    from sqlalchemy import DateTime, String, column, text
+    from sqlalchemy import DateTime, String, bindparam, column, inspect, text
 
     posted: Posted = {}
     for report, account, rank, campaign in connection.execute(text(
             "SELECT report, account, finding_rank, campaign FROM posts "
             "WHERE status = 'posted' AND kind = 'highlight' AND finding_rank IS NOT NULL")):
         posted.setdefault((report, account), {})[rank] = campaign
-    anchors_query = text("SELECT campaign, anchored_at FROM campaign_anchors").columns(
-        column("campaign", String), column("anchored_at", DateTime(timezone=True)))
-    anchors = {name: _utc(when) for name, when in connection.execute(anchors_query)}
-    statuses = {key: status for key, status in connection.execute(
-        text("SELECT key, status FROM posts WHERE campaign IS NOT NULL"))}
+    anchors: dict[str, dt.datetime] = {}
+    if inspect(connection).has_table("campaign_anchors"):  # a ledger of the first version: no anchor yet
+        anchors_query = text("SELECT campaign, anchored_at FROM campaign_anchors").columns(
+            column("campaign", String), column("anchored_at", DateTime(timezone=True)))
+        anchors = {name: _utc(when) for name, when in connection.execute(anchors_query)}
+    statuses_query = text(
+        "SELECT key, CASE WHEN status = 'cancelled' AND last_error = :mark THEN :by_sync ELSE status END "
+        "FROM posts WHERE campaign IS NOT NULL").bindparams(bindparam("mark", SYNC_CANCELLED),
+                                                            bindparam("by_sync", CANCELLED_BY_SYNC))
+    statuses = {key: status for key, status in connection.execute(statuses_query)}
     return LedgerView(posted=posted, anchors=anchors, statuses=statuses)
 
 

@@ -55,11 +55,25 @@ def rehearsal_url(settings: Settings) -> str:
     return os.environ.get(REHEARSAL_ENV) or f"sqlite:///{Path(settings.bot.var_dir) / 'rehearsal.sqlite3'}"
 
 
+_LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
+_DEFAULT_PORTS = {"postgresql": 5432}
+
+
 def _same_database(a: str, b: str) -> bool:
+    """Whether two URLs may name one database — spelled differently (driver, default port, query options, a
+    local host's several names) still counts as the same: a fresh rehearsal empties its ledger."""
     left, right = make_url(a), make_url(b)
-    if left.get_backend_name() == right.get_backend_name() == "sqlite":
+    if left.get_backend_name() != right.get_backend_name():
+        return False
+    if left.get_backend_name() == "sqlite":
         return Path(left.database or "").resolve() == Path(right.database or "").resolve()
-    return left.render_as_string(hide_password=False) == right.render_as_string(hide_password=False)
+
+    def where(url: Any) -> tuple[str, int | None, str]:
+        host = (url.host or "").lower()
+        host = "localhost" if host in _LOCAL_HOSTS else host
+        return host, url.port or _DEFAULT_PORTS.get(url.get_backend_name()), url.database or ""
+
+    return where(left) == where(right)
 
 
 def checked_url(settings: Settings) -> str:
@@ -157,6 +171,8 @@ def _empty(factory: sessionmaker[Session]) -> None:
 def copy_real_rows(settings: Settings, target: sessionmaker[Session]) -> int:
     """Copy every row of the real ledger (ids kept, so `bot history --rehearsal` ids match) into `target`.
     The real ledger is only read, and never created when it does not exist. Returns the posts copied."""
+    from sqlalchemy import inspect
+
     from bot.ledger.claims import write_transaction
     from bot.ledger.models import Base, Post
     from bot.ledger.store import open_existing_store
@@ -168,7 +184,11 @@ def copy_real_rows(settings: Settings, target: sessionmaker[Session]) -> int:
         with source.session_factory() as reading, write_transaction(target) as writing:
             if writing.get_bind().dialect.name == "sqlite":
                 writing.execute(text("PRAGMA defer_foreign_keys = ON"))  # thread parts may precede their head
+            # A real ledger of an older version (not migrated: a dry-run changes nothing) lacks the newer tables.
+            present = set(inspect(reading.connection()).get_table_names())
             for table in Base.metadata.sorted_tables:
+                if table.name not in present:
+                    continue
                 rows = [dict(row) for row in reading.execute(select(table).order_by(*table.primary_key)).mappings()]
                 if rows:
                     writing.execute(table.insert(), rows)

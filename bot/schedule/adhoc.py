@@ -5,9 +5,9 @@ run`, and the posts show in `bot history` like any other.
 - Rows: one per post (thread parts are rows of their own, chained to their head), campaign NULL (so `bot
   schedule` never touches them), key `post:<account>:<kind>:<rank>:<UTC stamp>-<nonce>:<part>`, due now.
 - Same text twice: a draft whose text (or content hash) is already `posted` or `sending` on the same account
-  is refused before anything is written or sent, unless `again` (`--again`, which marks the row's payload
-  `"again": true`). The runner's own guard (`bot.ledger.sent_texts`, one text + link per account) still
-  has the last word at send time.
+  is refused before anything is written or sent, unless `again` (`--again`, which marks every part's payload
+  `"again": true`: a deliberate repeat, which the runner's one-text-per-account guard, `bot.ledger.sent_texts`,
+  lets through).
 - Only its own rows: the runner is told to claim these ids and no other, so `bot post` never publishes a
   campaign post that happens to be due. A post left pending (a rate limit pause) is sent by the next
   `bot run --live`; one left `sending` by a crash is reconciled by it.
@@ -73,7 +73,7 @@ def refuse_repeats(factory: SessionFactory | None, targets: Sequence[Target]) ->
 def add_rows(factory: SessionFactory, targets: Sequence[Target], now: dt.datetime, *,
              again: bool = False) -> list[list[int]]:
     """Insert every target's rows, pending and due now, in one transaction. Returns each target's row ids.
-    `again` marks the head's payload (`"again": true`): the operator asked for a repeat on purpose."""
+    `again` marks every part's payload (`"again": true`): the operator asked for a repeat on purpose."""
     import uuid
 
     from bot.ledger.claims import write_transaction
@@ -87,7 +87,7 @@ def add_rows(factory: SessionFactory, targets: Sequence[Target], now: dt.datetim
             draft, account = target.draft, target.account
             ids: list[int] = []
             for part, payload in enumerate(payloads(draft)):
-                if again and part == 0:
+                if again:  # every part: a thread's later parts repeat their earlier texts too
                     payload = {**payload, "again": True}
                 row = Post(key=f"post:{account.name}:{draft.kind}:{draft.finding_rank or 0}:{stamp}:{part}",
                            campaign=None, report=draft.report_slug, account=account.name, platform=account.platform,

@@ -304,6 +304,13 @@ class Campaign:
         if section.every_minutes is not None:
             start = self._instant(section.start, now, "highlights.start")
             step = dt.timedelta(minutes=section.every_minutes)
+            if isinstance(section.start, Relative) and section.start.at is None and self.posting_hours:
+                # A relative series keeps to the posting hours too: each slot at least `step` after the
+                # previous one, moved to the next opening when it falls outside.
+                slots = [start]
+                for _ in range(section.slots - 1):
+                    slots.append(self._within_hours((slots[-1].astimezone(dt.UTC) + step).astimezone(self.zone)))
+                return slots
             # Wall-clock arithmetic in UTC: "every 30 minutes" stays 30 real minutes across a DST change.
             return [(start.astimezone(dt.UTC) + i * step).astimezone(self.zone) for i in range(section.slots)]
         first = self._start_date(section.start, now)

@@ -25,7 +25,8 @@ class Relative:
     """A time counted from the campaign's anchor (when `bot schedule` first saw it, or `campaign.anchor`).
 
     "+2h" / "+1d" / "+90m": the anchor plus that duration (real elapsed time, across DST changes too).
-    "+1d 10:00": the anchor's local date plus one day, at 10:00 local time (the DST rules above apply).
+    "+1d 10:00": the anchor's local date plus one day, at 10:00 local time (the first occurrence in an autumn
+    overlap; in a spring gap, moved forward by the gap — the day depends on the anchor, so it is no error).
     As a date ("highlights.start" with daily_at, "reposts.until"): "+3d" is the anchor's local date + 3 days.
     """
 
@@ -45,9 +46,12 @@ class Relative:
             if self.at is None:
                 return (anchor.astimezone(dt.UTC) + self.offset).astimezone(zone)
             day = anchor.astimezone(zone).date() + dt.timedelta(days=self.days)
+            local = dt.datetime.combine(day, self.at).replace(tzinfo=zone, fold=0)
+            # A relative time of day that falls in a DST gap on the day it lands moves forward by the gap
+            # (02:30 → 03:30): the anchor is not the author's choice, so the day is not either.
+            return local.astimezone(dt.UTC).astimezone(zone)
         except OverflowError:
             raise ConfigError(f"{field}: {self.text!r} is beyond the calendar", source=source) from None
-        return resolve_local(dt.datetime.combine(day, self.at), zone, source=source, field=field)
 
     def date(self, anchor: dt.datetime, zone: ZoneInfo, *, source: str, field: str) -> dt.date:
         try:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.ledger.planning import LedgerView, Posted
+from bot.ledger.planning import CANCELLED_BY_SYNC, LedgerView, Posted
 from bot.schedule.reposts import RotationSource, content_hash, rotation, rotation_payload
 
 if TYPE_CHECKING:
@@ -126,8 +126,10 @@ def make_plan(
 def _without_orphans(campaign: str, future: list[PlannedPost], past: list[PlannedPost], statuses: dict[str, str],
                      warnings: list[str]) -> list[PlannedPost]:
     """Drop reposts whose original will never be published: due before now and not in the ledger (it will
-    not be created), or in the ledger in a final state other than posted (cancelled, expired, …)."""
-    dead = {p.key for p in past if p.key not in statuses}
+    not be created), or in the ledger in a final state other than posted (cancelled, expired, …). An original
+    the sync cancelled and this plan wants again is not dead: the same sync brings it back."""
+    # Past and never created (or cancelled by a sync, which revives only what is still to come) — or final.
+    dead = {p.key for p in past if statuses.get(p.key) in (None, CANCELLED_BY_SYNC)}
     dead |= {key for key, status in statuses.items() if status in _DEAD}
     kept: list[PlannedPost] = []
     dropped: list[PlannedPost] = []

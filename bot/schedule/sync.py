@@ -9,7 +9,8 @@ Rules (why: the ledger is the truth about what went out, the files are the truth
   or `pending`, with the new content and time) and counted as created. A post `bot cancel` stopped stays
   cancelled;
 - a `draft`/`pending` row a reviewer edited in the desk (`bot serve`: text, time or finding, recorded in
-  `post_edits`) keeps the reviewer's version: the campaign file no longer overwrites it;
+  `post_edits`) keeps the reviewer's version: the campaign file no longer overwrites it (nor the later parts
+  of an edited thread head, which a desk reschedule moves with it);
 - rows in any other status (sending, posted, failed, operator-cancelled, ...) are never touched, and one-off
   reposts (`bot repost`, campaign NULL) are not the sync's business;
 - a wanted post already due (before `now`) is not created, and an existing row for it is left alone;
@@ -29,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.ledger.models import Post, PostEdit
+from bot.ledger.planning import SYNC_CANCELLED  # the mark of a row the sync cancelled itself (and may revive)
 
 if TYPE_CHECKING:
     from bot.ledger.planning import LedgerView
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.sync")
 OPEN = ("draft", "pending")
-# The mark of a row the sync cancelled itself (and may revive); `bot cancel` writes a different one.
-SYNC_CANCELLED = "no longer in the campaign files"
 _COMPARED = ("report", "account", "platform", "kind", "finding_rank", "part_index", "content_hash", "due_at",
              "requires_approval")
 
@@ -92,7 +92,7 @@ def sync_ledger(
                 changed.append((row, row.status, "back in the campaign files"))
                 _revive(row, post, now)
                 counts["created"] += 1
-            elif row.status in OPEN and row.id in edited:
+            elif row.status in OPEN and (row.id in edited or row.thread_head_id in edited):
                 counts["unchanged"] += 1  # a reviewer changed it in the desk (`bot serve`): the desk's version stays
             elif row.status in OPEN and post.due_at >= now and _differs(row, post):
                 changed.append((row, row.status, "campaign edited"))

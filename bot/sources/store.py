@@ -167,7 +167,10 @@ def counts_by_source(factory: SessionFactory) -> dict[str, dict[str, int]]:
 # ── notifications ────────────────────────────────────────────────────────────────────────────────────
 def claim_notification(factory: SessionFactory, *, campaign: str, kind: str, mode: str, title: str, body: str,
                        now: dt.datetime) -> int | None:
-    """Reserve the (campaign, kind) message; None when it exists already (sent once, whoever asks)."""
+    """Reserve the (campaign, kind) message; None when it exists already (sent once, whoever asks).
+
+    A message only recorded by a dry-run does not count as sent: a live claim takes it over (one conditional
+    UPDATE, so of two live processes only one wins) and sends it for real."""
     row = Notification(campaign=campaign, kind=kind, mode=mode, status="pending", title=title[:300], body=body,
                        attempts=0, created_at=now)
     try:
@@ -176,7 +179,17 @@ def claim_notification(factory: SessionFactory, *, campaign: str, kind: str, mod
             session.flush()
             return row.id
     except IntegrityError:
-        return None
+        if mode != "live":
+            return None
+    recorded = (Notification.campaign == campaign, Notification.kind == kind, Notification.mode == "dry-run")
+    with write_transaction(factory) as session:
+        taken = session.execute(update(Notification).where(*recorded).values(
+            mode="live", status="pending", title=title[:300], body=body, attempts=0, created_at=now,
+            last_error=None, sent_at=None))
+        if not taken.rowcount:  # type: ignore[attr-defined]
+            return None
+        return session.scalar(select(Notification.id).where(Notification.campaign == campaign,
+                                                            Notification.kind == kind))
 
 
 def unsent_notifications(factory: SessionFactory, *, max_attempts: int = 5) -> list[Notification]:
