@@ -84,11 +84,6 @@ def read_ledger_view(settings: Settings) -> LedgerView:
     return read_planning_view(settings)
 
 
-def read_posted(settings: Settings) -> Posted:
-    """Highlights already posted, from the ledger if it exists (read-only: never creates the database)."""
-    return read_ledger_view(settings).posted
-
-
 # An original in one of these states will never be published, so its reposts are not planned.
 _DEAD = ("cancelled", "expired", "duplicate", "missed", "failed")
 
