@@ -139,3 +139,14 @@ def test_the_run_hook_sweeps_every_interval_and_survives_a_failing_sweep(monkeyp
     assert calls == [TEST_NOW, TEST_NOW + dt.timedelta(minutes=30)]
     assert records.messages.count("autopilot sweep failed: database is locked") == 2
     assert autopilot_hook(settings_from_dict({}), live=False, clock=clock) is None  # no sources: no hook
+
+
+def test_bot_sources_lists_a_source_never_fetched_yet(tmp_path, monkeypatch, capsys):
+    from tests.autopilot_support import source_block, write_project
+    from tests.cli_support import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    write_project(tmp_path, source_block("site-en", "feed", "https://www.example.org/feed.xml"))
+    code, out, err = run_cli(capsys, "sources")
+    assert code == 0, err
+    assert "site-en" in out and "never" in out

@@ -88,6 +88,12 @@ BAD = [
     ("year 1 east of UTC", HEAD + 'timezone = "Asia/Tokyo"\n[announcement]\nat = "0001-01-01T00:00"\n',
      "announcement.at: 0001-01-01 00:00 in Asia/Tokyo is beyond the calendar"),
     ("relative too far", HEAD + '[announcement]\nat = "+9999999d"\n', "announcement.at"),
+    ("year 9999 in London", HEAD + 'timezone = "Europe/London"\n[announcement]\nat = "9999-12-31T23:59"\n',
+     "announcement.at: 9999-12-31 23:59 in Europe/London is beyond the calendar"),
+    ("reposts until year 9999", HEAD + '[highlights]\ncount = 1\nstart = "+2d"\ndaily_at = "12:00"\n'
+     '[reposts]\ncron = "0 9 * * mon"\nuntil = "9999-12-31"\n', "reposts.until: 9999-12-31 is beyond the calendar"),
+    ("two highlights at one time", HEAD + '[highlights]\ntimes = ["+1d 12:00", "+1d 12:00"]\n',
+     "highlights.times: two slots at the same time"),
     # relative times
     ("relative with h and a time", HEAD + '[announcement]\nat = "+1h 10:00"\n', "announcement.at"),
     ("relative bad time of day", HEAD + '[announcement]\nat = "+1d 25:00"\n', "announcement.at"),

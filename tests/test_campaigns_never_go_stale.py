@@ -76,6 +76,22 @@ def test_a_relative_time_of_day_in_a_dst_gap_moves_forward_instead_of_failing(se
     assert f"{post.local_time:%Y-%m-%d %H:%M %Z}" == "2026-03-08 03:30 EDT"
 
 
+def test_highlights_go_out_best_first_whatever_order_the_times_are_written_in(settings: Settings,
+                                                                              project_dir: Path) -> None:
+    campaign_file(project_dir / "schedules", "c1", body='[highlights]\ncount = 2\ntimes = ["+1d 12:00", "+2h"]\n')
+    posts = sorted(_plan(settings, TOKYO_NOON).posts, key=lambda p: p.due_at)
+    assert [p.finding_rank for p in posts] == [1, 2]
+
+
+def test_reposts_ending_before_their_originals_are_flagged(settings: Settings, project_dir: Path) -> None:
+    body = ('[announcement]\nat = "+1d 10:00"\n'
+            '[reposts]\ncron = "0 9 * * mon"\nmin_gap_days = 0\nmax_cycles = 2\nuntil = "2026-01-01"\n')
+    campaign_file(project_dir / "schedules", "c1", body=body)
+    plan = _plan(settings, TOKYO_NOON)
+    assert [p.kind for p in plan.posts] == ["announcement"]
+    assert any("reposts.until (2026-01-01) is before the posts it would repeat" in w for w in plan.warnings)
+
+
 def test_an_anchor_in_the_file_wins_over_the_ledger(settings: Settings, project_dir: Path) -> None:
     campaign_file(project_dir / "schedules", "c1", extra='anchor = "2026-12-10T00:00:00+09:00"',
                   body='[announcement]\nat = "+1d 10:00"\n')

@@ -125,3 +125,13 @@ def test_shortened_text_is_whole_words_and_fits(parts: list[str], limit: int) ->
 
 def test_render_leaves_no_double_spaces_for_empty_values() -> None:
     assert render("{finding} {url} {hashtags}", {"finding": "A.", "url": "", "hashtags": ""}) == "A."
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("Report from {event}: {title}", "Report: Session 3"),
+    ("{event}: {title}", "Session 3"),
+    ("New report — {event}: {title}", "New report — Session 3"),
+])
+def test_a_missing_event_leaves_no_dangling_words(template: str, expected: str) -> None:
+    assert render(template, {"event": "", "title": "Session 3"}) == expected
+    assert render(template, {"event": "Forum", "title": "Session 3"}).count("Forum") == 1

@@ -46,3 +46,12 @@ def test_a_finding_that_fits_is_shown_unchanged_everywhere() -> None:
     short = dataclasses.replace(FINDING, text="Coastal states must fund a shared fleet of repair ships.")
     final = final_texts(REPORT, [short], SETTINGS)[1]
     assert final.text == short.text and not final.steps and not final.removed_parts()
+
+
+def test_in_japanese_only_what_compression_removed_is_marked_removed() -> None:
+    from bot.content.wording import marked, removed_parts
+
+    statement = "原子力発電所の再稼働や次世代革新炉の開発なども含めた現実的な電源構成を議論すべきだとの意見が相次いだ。"
+    final = "原子力発電所の再稼働なども含めた現実的な電源構成を議論すべきだとの意見が相次いだ。"
+    assert removed_parts(statement, final) == ["や次世代革新炉の開発"]
+    assert "".join(text for text, removed in marked(statement, final) if not removed) == final

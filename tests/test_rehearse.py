@@ -100,6 +100,8 @@ def test_until_and_days_bound_the_rehearsal_and_are_checked(
     assert run(capsys, "rehearse", "--until", "2026-11-01")[0] == 2
     assert run(capsys, "rehearse", "--until", "someday")[0] == 2
     assert run(capsys, "rehearse", "--until", "2026-12-24", "--days", "3")[0] == 2
+    code, _, err = run(capsys, "rehearse", "--until", "9999-12-31")  # the end of the calendar: one line
+    assert code == 2 and "--until 9999-12-31 is more than 3660 days ahead" in err and "Traceback" not in err
 
 
 def test_history_rehearsal_shows_what_the_rehearsal_published(

@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from bot.rehearse.timeline import Event, Rehearsal
 
 _VALUE_WIDTH = 150
+MAX_DAYS = 3660  # ten years of virtual time: more is a typo, and the calendar ends in 9999
 
 
 @click.command("rehearse")
 @click.option("--until", "until_text", metavar="DATE", help="Play until the end of this day (YYYY-MM-DD, local).")
-@click.option("--days", type=click.IntRange(1, 3660), help="Play this many days from now.")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), help="Play this many days from now.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True), metavar="DIR",
               help="Campaign folder (default: [bot] schedules_dir, i.e. schedules/).")
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline and the summary as JSON.")
@@ -68,6 +69,8 @@ def _until(app: AppContext, start: dt.datetime, until_text: str | None, days: in
         day = dt.date.fromisoformat(until_text)
     except ValueError:
         raise InputError(f"--until: {until_text!r} is not a date (YYYY-MM-DD)") from None
+    if day > (start + dt.timedelta(days=MAX_DAYS)).date():
+        raise InputError(f"--until {until_text} is more than {MAX_DAYS} days ahead: rehearse a shorter window")
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(app.settings.bot.timezone))
     if end <= start:
         raise InputError(f"--until {until_text} is before the rehearsal starts")

@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from bot.sources.watch import SweepReport
 
 _STATUS_STYLE = {"ok": "green", "not_modified": "green", "failed": "bold red", "blocked": "bold red",
-                 "held": "yellow", "waiting": "yellow", "drafted": "cyan", "updated": "cyan", "refused": "red"}
+                 "held": "yellow", "waiting": "yellow", "drafted": "cyan", "updated": "cyan", "refused": "red",
+                 "never": "dim"}
+
+
+def _styled(status: str, width: int = 0) -> str:
+    """Rich markup for a status word; a status without a colour is plain text ("[]x[/]" is not markup)."""
+    style = _STATUS_STYLE.get(status)
+    text = f"{status:<{width}}" if width else status
+    return f"[{style}]{text}[/]" if style else text
 
 
 def _factory(app: AppContext) -> Any:
@@ -74,15 +82,13 @@ def _print_sweep(app: AppContext, report: SweepReport) -> None:
     from rich.markup import escape
 
     for source in report.sources:
-        style = _STATUS_STYLE.get(source.status, "")
-        line = f"[{style}]{source.status:<12}[/] {escape(source.name)}  listed {source.listed}, new {source.new}"
+        line = f"{_styled(source.status, 12)} {escape(source.name)}  listed {source.listed}, new {source.new}"
         app.console.print(line + (f"  [red]{escape(source.error)}[/]" if source.error else ""))
     if report.backfilled:
         app.console.print(f"backfill: {report.backfilled} report(s) recorded as seen, nothing drafted")
     for draft in report.drafts:
-        style = _STATUS_STYLE.get(draft.state, "")
         what = f"campaign {draft.campaign}" if draft.campaign else escape(draft.detail or "")
-        app.console.print(f"[{style}]{draft.state:<12}[/] {escape(draft.url)}  {what}")
+        app.console.print(f"{_styled(draft.state, 12)} {escape(draft.url)}  {what}")
     for sent in report.notifications:
         app.console.print(f"[cyan]notified[/]     {sent.kind} for {sent.campaign} ({sent.status}): "
                           f"{escape(sent.title)}")
@@ -134,7 +140,7 @@ def _print_sources(app: AppContext, rows: list[dict[str, Any]]) -> None:
     for column in ("source", "kind", "last fetch", "status", "seen", "campaigns"):
         table.add_column(column, justify="right" if column in ("seen", "campaigns") else "left")
     for row in rows:
-        status = f"[{_STATUS_STYLE.get(row['status'], '')}]{row['status']}[/]"
+        status = _styled(row["status"])
         fetched = row["last_fetch"].replace("T", " ") if row["last_fetch"] else "never"
         table.add_row(escape(row["name"]), row["kind"], fetched, status, str(row["seen"]),
                       str(row["campaigns"]))

@@ -83,7 +83,12 @@ def check_template_text(key: str, template: str, source: str) -> None:
 
 
 def render(template: str, values: Mapping[str, object]) -> str:
-    """Fill a (checked) template; empty values leave no double spaces or blank edges behind."""
+    """Fill a (checked) template; empty values leave no double spaces, blank edges or dangling words behind
+    ("Report from {event}: {title}" without an event reads "Report: Title", not "Report from : Title")."""
+    for name in TEMPLATE_PLACEHOLDERS:
+        if values.get(name) in (None, ""):
+            template = re.sub(rf"\s+(?:from|of|at|on|by)\s+\{{{name}\}}(?=\s*[:：])", "", template)
+            template = re.sub(rf"(?m)^\s*\{{{name}\}}\s*[:：—–]\s*", "", template)
     filled = template.format_map(
         {name: "" if values.get(name) is None else values[name] for name in TEMPLATE_PLACEHOLDERS}
     )

@@ -18,7 +18,10 @@ _SESSION_MARKER = re.compile(
     r"(?:^|\s)(?:\(\d+\)|（\d+）|Session\s+\d+\s*[:：.]|Panel\s+\d+\s*[:：.]|セッション\s*\d+\s*[:：]?)\s*"
 )
 _SEPARATOR = re.compile(r"\s[—–|-]\s|[:：]\s|：|――|―")
-_TOKEN = re.compile(r"\s+|[^\s\w]|\w+", re.UNICODE)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Diff units: words, spaces and punctuation; in Japanese (no spaces) each kana or kanji, so a removed 〜など
+# list is marked alone and not the whole clause around it.
+_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\W{_CJK}]+|[^\s\w]")
 
 
 @dataclass(frozen=True, slots=True)

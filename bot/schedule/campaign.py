@@ -42,6 +42,7 @@ from bot.schedule.localtime import (
     parse_time,
     relative_date,
     resolve_local,
+    within_calendar_date,
 )
 
 if TYPE_CHECKING:
@@ -299,8 +300,12 @@ class Campaign:
         if section is None:
             return []
         if section.times is not None:
-            return [self._instant(t, now, f"highlights.times[{i}]") for i, t in enumerate(section.times)][
-                : section.slots]
+            times = [self._instant(t, now, f"highlights.times[{i}]") for i, t in enumerate(section.times)]
+            if len({t.astimezone(dt.UTC) for t in times}) != len(times):
+                raise ConfigError("highlights.times: two slots at the same time (one account would post twice "
+                                  "in the same minute)", source=self.source)
+            # In time order, so the best finding goes out first whatever order the list was written in.
+            return sorted(times, key=lambda t: t.astimezone(dt.UTC))[: section.slots]
         if section.every_minutes is not None:
             start = self._instant(section.start, now, "highlights.start")
             step = dt.timedelta(minutes=section.every_minutes)
@@ -328,7 +333,7 @@ class Campaign:
         until = self.reposts.until
         if isinstance(until, Relative):
             return until.date(self.anchor or now, self.zone, source=self.source, field="reposts.until")
-        return until
+        return within_calendar_date(until, source=self.source, field="reposts.until", shown=until.isoformat())
 
     def _start_date(self, value: Any, now: dt.datetime) -> dt.date:
         if isinstance(value, Relative):

@@ -16,6 +16,18 @@ from zoneinfo import ZoneInfo
 from bot.errors import ConfigError
 
 NOW = "now"
+# The instants the bot handles: shown in any zone, compared, stored, rehearsed — far from both ends of Python's
+# calendar (a time in year 9999 passes its own zone's check and overflows the next zone it is shown in).
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+_CALENDAR = "is beyond the calendar (the bot handles 1970 to 8999)"
+
+
+def within_calendar(aware: dt.datetime, *, source: str, field: str, shown: str) -> dt.datetime:
+    """`aware` itself, or ConfigError naming `field` when it is outside EARLIEST..LATEST."""
+    if not EARLIEST <= aware <= LATEST:
+        raise ConfigError(f"{field}: {shown} {_CALENDAR}", source=source)
+    return aware
 _RELATIVE = re.compile(r"^\+\s*(?:(?P<d>\d{1,5})\s*d)?\s*(?:(?P<h>\d{1,6})\s*h)?\s*(?:(?P<m>\d{1,7})\s*m)?"
                        r"(?:\s+(?P<at>\d{1,2}:\d{2}))?$")
 
@@ -43,21 +55,33 @@ class Relative:
     def instant(self, anchor: dt.datetime, zone: ZoneInfo, *, source: str, field: str) -> dt.datetime:
         """This time, aware in `zone`, for a campaign anchored at `anchor`."""
         try:
-            if self.at is None:
-                return (anchor.astimezone(dt.UTC) + self.offset).astimezone(zone)
-            day = anchor.astimezone(zone).date() + dt.timedelta(days=self.days)
-            local = dt.datetime.combine(day, self.at).replace(tzinfo=zone, fold=0)
-            # A relative time of day that falls in a DST gap on the day it lands moves forward by the gap
-            # (02:30 → 03:30): the anchor is not the author's choice, so the day is not either.
-            return local.astimezone(dt.UTC).astimezone(zone)
+            when = self._instant(anchor, zone)
         except OverflowError:
             raise ConfigError(f"{field}: {self.text!r} is beyond the calendar", source=source) from None
+        return within_calendar(when, source=source, field=field, shown=repr(self.text))
+
+    def _instant(self, anchor: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+        if self.at is None:
+            return (anchor.astimezone(dt.UTC) + self.offset).astimezone(zone)
+        day = anchor.astimezone(zone).date() + dt.timedelta(days=self.days)
+        local = dt.datetime.combine(day, self.at).replace(tzinfo=zone, fold=0)
+        # A relative time of day that falls in a DST gap on the day it lands moves forward by the gap
+        # (02:30 → 03:30): the anchor is not the author's choice, so the day is not either.
+        return local.astimezone(dt.UTC).astimezone(zone)
 
     def date(self, anchor: dt.datetime, zone: ZoneInfo, *, source: str, field: str) -> dt.date:
         try:
-            return anchor.astimezone(zone).date() + dt.timedelta(days=self.days)
+            day = anchor.astimezone(zone).date() + dt.timedelta(days=self.days)
         except OverflowError:
             raise ConfigError(f"{field}: {self.text!r} is beyond the calendar", source=source) from None
+        return within_calendar_date(day, source=source, field=field, shown=repr(self.text))
+
+
+def within_calendar_date(day: dt.date, *, source: str, field: str, shown: str) -> dt.date:
+    """`day` itself, or ConfigError naming `field` when it is outside the bot's calendar."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ConfigError(f"{field}: {shown} {_CALENDAR}", source=source)
+    return day
 
 
 def parse_relative(value: Any) -> Relative | None:
@@ -136,11 +160,12 @@ def resolve_local(local: dt.datetime, zone: ZoneInfo, *, source: str, field: str
     """Attach `zone` to a naive local time. Non-existent times (DST gap) are refused; ambiguous ones (DST
     overlap) take the first occurrence, fold=0."""
     aware = local.replace(tzinfo=zone, fold=0)
+    shown = f"{local.isoformat(' ', 'minutes')} in {zone.key}"
     try:
         back = aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
     except (OverflowError, ValueError):  # e.g. 9999-12-31T23:59 west of UTC, 0001-01-01T00:00 east of it
-        raise ConfigError(f"{field}: {local.isoformat(' ', 'minutes')} in {zone.key} is beyond the calendar",
-                          source=source) from None
+        raise ConfigError(f"{field}: {shown} {_CALENDAR}", source=source) from None
+    within_calendar(aware, source=source, field=field, shown=shown)
     if back != local:
         raise ConfigError(
             f"{field}: {local:%Y-%m-%d %H:%M} does not exist in {zone.key} (clocks skip that hour)", source=source
@@ -158,5 +183,5 @@ def parse_instant(value: str, zone_name: str, *, now: dt.datetime, field: str = 
         raise ConfigError(f"{value!r} is not an ISO-8601 time (e.g. 2026-12-01T10:00 or 2026-12-01T10:00+09:00)",
                           source=field) from None
     if parsed.tzinfo is not None:
-        return parsed
+        return within_calendar(parsed, source=field, field=zone_name, shown=value.strip())
     return resolve_local(parsed, ZoneInfo(zone_name), source=field, field=zone_name)

@@ -276,6 +276,10 @@ class _CampaignPlanner:
         posts = []
         until = self.campaign.reposts_until(self.now)
         assert until is not None
+        if sources and until < min(s.first_at for s in sources).astimezone(self.campaign.zone).date():
+            self.warnings.append(f"{self.campaign.name}: {account}: reposts.until ({until}) is before the posts "
+                                 "it would repeat: no repost planned")
+            return []
         for slot in rotation(sources, section, self.campaign.zone, until):
             rank = slot.source.draft.finding_rank
             payload = rotation_payload(platform, slot.source, slot.cycle, section.x_mode)
