@@ -94,3 +94,25 @@ def test_predicate_check_tells_a_clause_from_a_fragment() -> None:
     assert has_predicate("Repair capacity is the weakest link", "en")
     assert not has_predicate("Repair capacity in the region", "en")
     assert has_predicate("整備が急務だ。", "ja") and not has_predicate("整備が急務…", "ja")
+
+
+def test_a_long_japanese_finding_is_cut_late_and_keeps_its_recommendation(project_dir, capsys) -> None:  # type: ignore[no-untyped-def]
+    """One very long sentence: compression is not enough, so it is cut — at the latest cut that fits and keeps a
+    predicate, not at the first one the search happened to test."""
+    import json
+
+    from tests.cli_support import run_cli
+
+    body = ("海洋資源に関する専門家会合の報告\n\n"
+            "田中氏は、沿岸漁業の持続可能性を高めるにあたっては、漁業者をはじめとする地域の関係者との丁寧な対話が"
+            "欠かせず、資源管理の仕組みの整備や若手の担い手の育成、加工施設の近代化などを通じて、地域経済と両立する形で"
+            "の改革を進めるべきであり、そうした取り組みなしには将来の安定的な操業は見込めないとの見解を示した上で、"
+            "具体的な制度の在り方についても提言を行った。\n")
+    source = project_dir / "umi.txt"
+    source.write_text(body, encoding="utf-8")
+    assert run_cli(capsys, "ingest", str(source), "--url", "https://www.example.org/ja/umi",
+                   "--meta", "date=2026-11-20")[0] == 0
+    code, out, _ = run_cli(capsys, "draft", "umi", "--platform", "x", "--json")
+    highlight = next(d for d in json.loads(out)["drafts"] if d["kind"] == "highlight")
+    assert code == 0 and highlight["weighted_length"] <= 280
+    assert "進めるべき" in highlight["parts"][0] and highlight["weighted_length"] > 240

@@ -22,19 +22,21 @@ WORDS = (
 TEMPLATES = ("{} https://www.example.org/x #Tag", "Report: {}", "{}")
 
 
-def _linear_longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> str:
+def _linear_longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool],
+                            accept: Callable[[str], bool] | None = None) -> str:
     """The original search: every cut, latest first."""
     for at in sorted(cuts, reverse=True):
         candidate = fit._cut(text, at)
-        if candidate and fits(candidate):
+        if candidate and fits(candidate) and (accept is None or accept(candidate)):
             return candidate
     return ""
 
 
-def _reference_shorten(text: str, fits: Callable[[str], bool], monkeypatch: pytest.MonkeyPatch) -> str | None:
+def _reference_shorten(text: str, fits: Callable[[str], bool], monkeypatch: pytest.MonkeyPatch,
+                       accept: Callable[[str], bool] | None = None) -> str | None:
     with monkeypatch.context() as patch:
         patch.setattr(fit, "_longest_fitting", _linear_longest_fitting)
-        return fit.shorten(text, fits)
+        return fit.shorten(text, fits, accept)
 
 
 def _fits(template: str, rule: str, limit: int) -> Callable[[str], bool]:
@@ -68,6 +70,21 @@ def test_binary_search_shortens_exactly_like_trying_every_cut(words, separator, 
 def test_known_hard_cases_match_the_linear_search(text, limit, why, monkeypatch) -> None:
     fits = _fits("Report: {}", "twitter", limit)
     assert fit.shorten(text, fits) == _reference_shorten(text, fits, monkeypatch), why
+
+
+@pytest.mark.parametrize("limit", [40, 60, 90, 130])
+def test_an_acceptance_that_follows_no_length_order_still_finds_the_longest_accepted_cut(
+        limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cut must keep a predicate: longer cuts may lack one while shorter ones have it (Japanese clauses), so
+    the acceptance is tried cut by cut from the longest that fits — never used to steer the binary search."""
+    text = ("鈴木氏は、洋上風力の導入にあたっては、地域住民との合意形成が欠かせず、地元への便益の還元などを通じて、"
+            "共生する形での事業展開を図るべきであり、そうした取り組みなしには安定は確保できないと述べた。")
+    fits = _fits("{} https://www.example.org/r", "twitter", limit)
+
+    def accept(candidate: str) -> bool:
+        return "べき" in candidate or candidate.startswith("鈴木氏は、洋上風力の導入にあたっては…")
+
+    assert fit.shorten(text, fits, accept) == _reference_shorten(text, fits, monkeypatch, accept)
 
 
 def test_shortening_a_long_finding_judges_few_candidates() -> None:

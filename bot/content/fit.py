@@ -163,34 +163,40 @@ def _cut(text: str, at: int) -> str:
             return head + ELLIPSIS if head else ""
 
 
-def _longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool]) -> str:
-    """The candidate of the latest cut that fits (empty candidates never count), or "".
+def _longest_fitting(text: str, cuts: list[int], fits: Callable[[str], bool],
+                     accept: Callable[[str], bool] | None = None) -> str:
+    """The candidate of the latest cut that fits (empty candidates never count) and that `accept` takes, or "".
 
     Found by binary search rather than trying the cuts latest first: a later cut keeps a longer prefix, and a
     post's length grows with its text, so along the cuts the candidates go from "too long" to "fits" once. Two
     things can break that order, and then the cuts are tried one by one as before: a URL (X counts any URL as
     23, so a cut inside one can shorten the count), impossible without a dot before two letters (the least
-    a top-level domain needs); and an empty candidate (nothing left once dangling words are dropped)."""
+    a top-level domain needs); and an empty candidate (nothing left once dangling words are dropped).
+    `accept` (e.g. "still has its predicate") follows no such order, so it is never part of the search: from
+    the longest fitting cut the candidates are tried one by one, latest first."""
     ordered = sorted(cuts, reverse=True)
     if _URL_LIKE.search(text):
-        return _first_fitting(text, ordered, fits)
+        return _first_fitting(text, ordered, fits, accept)
     low, high = 0, len(ordered)  # the first fitting candidate's index lies in [low, high]
     while low < high:
         middle = (low + high) // 2
         candidate = _cut(text, ordered[middle])
         if not candidate:
-            return _first_fitting(text, ordered[low:], fits)
+            return _first_fitting(text, ordered[low:], fits, accept)
         if fits(candidate):
             high = middle
         else:
             low = middle + 1
+    if accept is not None:
+        return _first_fitting(text, ordered[low:], fits, accept)
     return _cut(text, ordered[low]) if low < len(ordered) else ""
 
 
-def _first_fitting(text: str, ordered: list[int], fits: Callable[[str], bool]) -> str:
+def _first_fitting(text: str, ordered: list[int], fits: Callable[[str], bool],
+                   accept: Callable[[str], bool] | None = None) -> str:
     for at in ordered:
         candidate = _cut(text, at)
-        if candidate and fits(candidate):
+        if candidate and fits(candidate) and (accept is None or accept(candidate)):
             return candidate
     return ""
 
@@ -207,18 +213,19 @@ def _remembered(fits: Callable[[str], bool]) -> Callable[[str], bool]:
     return remembered
 
 
-def shorten(text: str, fits: Callable[[str], bool]) -> str | None:
-    """`text` itself if it fits, else the longest clause- or word-boundary cut ending in "…" that fits, or
-    None when not even one word fits. `fits` judges the candidate (e.g. rendered into its post); it must
-    accept every shorter candidate when it accepts a longer one (true of any length limit)."""
+def shorten(text: str, fits: Callable[[str], bool], accept: Callable[[str], bool] | None = None) -> str | None:
+    """`text` itself if it fits, else the longest clause- or word-boundary cut ending in "…" that fits (and that
+    `accept` takes, when given), or None when none does. `fits` judges the candidate (e.g. rendered into its
+    post); it must accept every shorter candidate when it accepts a longer one (true of any length limit).
+    `accept` need not: it is tried on the fitting cuts, latest first."""
     text = text.strip()
     if fits(text):
         return text
     fits = _remembered(fits)
-    by_word = _longest_fitting(text, _word_cuts(text), fits)
+    by_word = _longest_fitting(text, _word_cuts(text), fits, accept)
     if not by_word and _CJK.search(text):
-        by_word = _longest_fitting(text, _char_cuts(text), fits)
-    by_clause = _longest_fitting(text, _clause_cuts(text), fits)
+        by_word = _longest_fitting(text, _char_cuts(text), fits, accept)
+    by_clause = _longest_fitting(text, _clause_cuts(text), fits, accept)
     if by_clause and len(by_clause) >= _CLAUSE_PREFERENCE * len(by_word):
         return by_clause
     return by_word or None

@@ -93,9 +93,7 @@ class PostForm:
         for keep_predicate in (True, False):
             for hashtags, notes in options:
                 fits = self._fits_with(with_, hashtags)
-                if keep_predicate:
-                    fits = self._with_predicate(fits)
-                short = shorten(value, fits)
+                short = shorten(value, fits, self._has_predicate if keep_predicate else None)
                 if short is not None:
                     return with_(short, hashtags), [NOTE_SHORTENED, *notes], short
         return with_(value, self.hashtags), [], value
@@ -103,9 +101,9 @@ class PostForm:
     def _fits_with(self, with_: Callable[[str, str], str], hashtags: str) -> Callable[[str], bool]:
         return lambda value: self.fits(with_(value, hashtags))
 
-    def _with_predicate(self, fits: Callable[[str], bool]) -> Callable[[str], bool]:
-        language = self.language
-        return lambda value: fits(value) and has_predicate(value.removesuffix(ELLIPSIS), language)
+    def _has_predicate(self, value: str) -> bool:
+        """Whether a cut keeps a main predicate (not a length rule: longer cuts may lack one, shorter have one)."""
+        return has_predicate(value.removesuffix(ELLIPSIS), self.language)
 
     def draft(
         self, kind: DraftKind, parts: Sequence[str], *, link: str | None, notes: list[str], **fields: Any
