@@ -197,11 +197,7 @@ def _select(scored: list[ScoredSentence], top: int) -> None:
                 best, best_value, best_overlap = item, value, overlap
         if best is None:
             break
-        if best_overlap:
-            best.signals["redundancy"] = round(-REDUNDANCY_WEIGHT * best_overlap, 4)
-            best.score = best_value
-        best.signals["rank"] = len(picked) + 1
-        picked.append(best)
+        _take(best, best_value, best_overlap, picked)
         candidates.remove(best)
     last = picked[-1].score if picked else 0.0
     for item in eligible:
@@ -244,11 +240,16 @@ def _select_checking_rules(scored: list[ScoredSentence], top: int, pending: set[
                 best, best_value, best_overlap = item, value, overlap
         if best is None:
             break
-        if best_overlap:
-            best.signals["redundancy"] = round(-REDUNDANCY_WEIGHT * best_overlap, 4)
-            best.score = best_value
-        best.signals["rank"] = len(picked) + 1
-        picked.append(best)
+        _take(best, best_value, best_overlap, picked)
+
+
+def _take(best: ScoredSentence, value: float, overlap: float, picked: list[ScoredSentence]) -> None:
+    """A round's winner joins the picks with its rank (and its redundancy, which its score now carries)."""
+    if overlap:
+        best.signals["redundancy"] = round(-REDUNDANCY_WEIGHT * overlap, 4)
+        best.score = value
+    best.signals["rank"] = len(picked) + 1
+    picked.append(best)
 
 
 def _pinned(report: Report, top: int) -> list[Finding]:
